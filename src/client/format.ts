@@ -1,0 +1,46 @@
+/**
+ * @module
+ * The clock-derived text the page ticks every second. These must read exactly like the server's
+ * first render (src/server/render/format.ts), which the server tests pin; the browser bundle
+ * cannot import server modules, hence the small copy.
+ */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Freshness thresholds (SPEC 2): green under 5 s, yellow under 30 s, red beyond. */
+export const FRESH_CLASSES = ['fresh-green', 'fresh-yellow', 'fresh-red'] as const;
+export type FreshClass = (typeof FRESH_CLASSES)[number];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "850 ms", "42s", "4m 12s", "1h 03m". */
+export function formatDuration(ms: number): string {
+  const value = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+  if (value < SECOND) return `${Math.round(value)} ms`;
+  const totalSeconds = Math.floor(value / SECOND);
+  if (value < MINUTE) return `${totalSeconds}s`;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  if (hours === 0) return `${minutes}m ${pad2(totalSeconds % 60)}s`;
+  return `${hours}h ${pad2(minutes)}m`;
+}
+
+/** "just now", "3s ago", "4m ago", "2h ago", "3d ago". */
+export function formatAge(ms: number): string {
+  const value = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+  if (value < SECOND) return 'just now';
+  if (value < MINUTE) return `${Math.floor(value / SECOND)}s ago`;
+  if (value < HOUR) return `${Math.floor(value / MINUTE)}m ago`;
+  if (value < DAY) return `${Math.floor(value / HOUR)}h ago`;
+  return `${Math.floor(value / DAY)}d ago`;
+}
+
+/** The freshness class for data of this age. */
+export function freshnessClass(ageMs: number): FreshClass {
+  if (ageMs < 5 * SECOND) return 'fresh-green';
+  if (ageMs < 30 * SECOND) return 'fresh-yellow';
+  return 'fresh-red';
+}

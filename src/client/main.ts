@@ -1,0 +1,172 @@
+/**
+ * @module
+ * The browser side of buildcast's pages: holds the WebSocket, turns its frames into htmx
+ * fragment refreshes, ticks freshness stamps and shows the connection state. No framework:
+ * the server renders every piece of markup; this file only decides when to ask for it again.
+ */
+import type { ServerMessage, Session, SessionState } from '../shared/protocol.js';
+import { Connection, socketUrl, type ConnectionState } from './connection.js';
+import { formatAge } from './format.js';
+import { Refresher } from './refresh.js';
+import { tickStamps } from './ticker.js';
+
+/**
+ * Compile-time exhaustiveness for the frame switch. At run time a frame type this page does not
+ * know (a newer server) is ignored rather than breaking the page.
+ */
+function assertNever(frame: never): void {
+  console.debug('buildcast: ignoring frame', frame);
+}
+
+/** Set on session pages: this page follows one session over `/ws/<id>`. */
+const pageSessionId = document.body.dataset.sessionId;
+const refresher = new Refresher();
+/** Each session's last known state, to tell new sessions and state changes from plain updates. */
+const known = new Map<string, SessionState>();
+/** Server time minus browser time, so "Updated 3s ago" agrees with the server's clock. */
+let clockOffset = 0;
+let lastHeartbeatAt: number | null = null;
+let snapshots = 0;
+let connectionState: ConnectionState = { kind: 'connecting' };
+
+const now = (): number => Date.now() + clockOffset;
+
+function noteServerTime(iso: string): void {
+  const server = Date.parse(iso);
+  if (!Number.isNaN(server)) clockOffset = server - Date.now();
+}
+
+/** Whether a session in `state` is listed on the dashboard tab `tab`. */
+function onTab(tab: string, state: SessionState): boolean {
+  if (tab === 'all') return true;
+  if (tab === 'active') return state === 'running' || state === 'stalled';
+  return tab === state;
+}
+
+function onSession(session: Session): void {
+  const previous = known.get(session.id);
+  known.set(session.id, session.state);
+  if (pageSessionId !== undefined) {
+    if (session.id === pageSessionId) refresher.detail();
+    return;
+  }
+  const changed = previous !== session.state;
+  if (changed) refresher.tabs();
+  const tab = document.getElementById('session-list')?.dataset.tab;
+  const card = document.getElementById(`card-${session.id}`);
+  if (card) {
+    // A card whose session left this tab (running → completed on Active) needs the list redrawn.
+    if (tab !== undefined && !onTab(tab, session.state)) refresher.list();
+    else refresher.card(session.id);
+  } else if (changed && (tab === undefined || onTab(tab, session.state))) {
+    // A new session, or one that just moved into this tab.
+    refresher.list();
+  }
+}
+
+function onFrame(frame: ServerMessage): void {
+  switch (frame.type) {
+    case 'hello':
+      noteServerTime(frame.serverTime);
+      break;
+    case 'snapshot':
+      for (const session of frame.sessions) known.set(session.id, session.state);
+      // The first snapshot closes the gap between the page's first render and the socket;
+      // later ones follow a reconnect, after which anything may have changed.
+      snapshots += 1;
+      refresher.all();
+      break;
+    case 'session':
+      onSession(frame.session);
+      break;
+    case 'heartbeat':
+      noteServerTime(frame.serverTime);
+      lastHeartbeatAt = Date.now();
+      break;
+    case 'log':
+      // These pages show no log tail; the frames are for clients that do.
+      break;
+    case 'pong':
+      break;
+    case 'error':
+      console.warn(`buildcast: server error ${frame.code}: ${frame.message}`);
+      break;
+    default:
+      assertNever(frame);
+  }
+}
+
+const STATE_CLASSES = ['conn-live', 'conn-connecting', 'conn-reconnecting', 'conn-offline'];
+
+function connectionText(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'live':
+      return 'Live';
+    case 'connecting':
+      return snapshots === 0 ? 'Connecting…' : 'Reconnecting…';
+    case 'reconnecting':
+      return `Reconnecting in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))}s…`;
+    case 'offline':
+      return 'Offline';
+  }
+}
+
+function showConnection(): void {
+  const el = document.getElementById('connection');
+  if (el) {
+    const text = connectionText(connectionState);
+    if (el.textContent !== text) el.textContent = text;
+    if (el.dataset.conn !== connectionState.kind) {
+      el.dataset.conn = connectionState.kind;
+      el.classList.remove(...STATE_CLASSES);
+      el.classList.add(`conn-${connectionState.kind}`);
+    }
+  }
+  const beat = document.getElementById('heartbeat');
+  if (beat) {
+    const text = lastHeartbeatAt === null ? '' : `Heartbeat ${formatAge(Date.now() - lastHeartbeatAt)}`;
+    if (beat.textContent !== text) beat.textContent = text;
+  }
+}
+
+/** Keeps `<details>` the reader opened open when htmx swaps in a fresh copy of them. */
+function rememberOpenDetails(): void {
+  const open = new Set<string>();
+  document.addEventListener(
+    'toggle',
+    (event) => {
+      const el = event.target;
+      if (!(el instanceof HTMLDetailsElement) || el.id === '') return;
+      if (el.open) open.add(el.id);
+      else open.delete(el.id);
+    },
+    true,
+  );
+  document.addEventListener('htmx:load', (event) => {
+    const root = event.target;
+    if (!(root instanceof Element)) return;
+    const all = root instanceof HTMLDetailsElement ? [root] : root.querySelectorAll('details[id]');
+    for (const details of all) if (open.has(details.id)) details.setAttribute('open', '');
+  });
+}
+
+function start(): void {
+  rememberOpenDetails();
+  // htmx restores pages from its history cache; what they show may be long out of date.
+  document.addEventListener('htmx:historyRestore', () => refresher.all());
+  const connection = new Connection(socketUrl(location, pageSessionId), {
+    frame: onFrame,
+    state: (state) => {
+      connectionState = state;
+      showConnection();
+    },
+  });
+  connection.start();
+  setInterval(() => {
+    connection.check(Date.now());
+    tickStamps(now());
+    showConnection();
+  }, 1000);
+}
+
+start();

@@ -1,0 +1,127 @@
+/**
+ * @module
+ * Tells htmx which fragments to fetch again, coalescing bursts: whatever is asked for within
+ * one 100 ms window becomes at most one request per element, so 200 sessions changing at once
+ * cost a handful of requests, not 200 per change.
+ *
+ * Events (the server's fragments listen for them, see src/server/pages.ts):
+ * `bc:list` and `bc:tabs` on `<body>`, `bc:session` on `#card-<id>`, `bc:detail` on `#session-detail`.
+ */
+
+/** The little of htmx this page uses; htmx is loaded by its own script tag as a global. */
+interface Htmx {
+  trigger(target: Element, event: string, detail?: unknown): void;
+}
+declare const htmx: Htmx | undefined;
+
+/** How long requests are gathered before they go out. */
+export const COALESCE_MS = 100;
+/** Past this many cards at once, one list refresh is cheaper than a request per card. */
+export const MAX_CARD_REFRESHES = 24;
+
+function trigger(target: Element, event: string): void {
+  // `typeof` because a global that failed to load is not even declared at run time.
+  if (typeof htmx === 'undefined') return;
+  htmx.trigger(target, event);
+}
+
+/** htmx marks an element with `htmx-request` while its request is in flight. */
+function busy(el: Element): boolean {
+  return el.classList.contains('htmx-request');
+}
+
+export class Refresher {
+  #cards = new Set<string>();
+  #list = false;
+  #tabs = false;
+  #detail = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    // A hidden page gathers requests and sends them once it is looked at again.
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) this.#schedule();
+    });
+  }
+
+  /** Refresh one card (`#card-<id>`). */
+  card(id: string): void {
+    this.#cards.add(id);
+    this.#schedule();
+  }
+
+  /** Refresh the current tab's list (and with it the tab bar). */
+  list(): void {
+    this.#list = true;
+    this.#schedule();
+  }
+
+  /** Refresh the tab counts. */
+  tabs(): void {
+    this.#tabs = true;
+    this.#schedule();
+  }
+
+  /** Refresh the live part of a session page. */
+  detail(): void {
+    this.#detail = true;
+    this.#schedule();
+  }
+
+  /** Refresh everything on the page, whichever page it is. */
+  all(): void {
+    this.#list = true;
+    this.#tabs = true;
+    this.#detail = true;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer === null) this.#timer = setTimeout(() => this.#flush(), COALESCE_MS);
+  }
+
+  #pending(): boolean {
+    return this.#list || this.#tabs || this.#detail || this.#cards.size > 0;
+  }
+
+  #flush(): void {
+    this.#timer = null;
+    if (document.hidden) return;
+    const list = document.getElementById('session-list');
+    const tabs = document.getElementById('tabs');
+    if (this.#cards.size > MAX_CARD_REFRESHES && list) this.#list = true;
+    // An element with a request in flight is about to be replaced; asking it again would be
+    // lost with it, so it waits for the next window.
+    if (this.#list) {
+      if (!list) this.#list = false;
+      else if (!busy(list) && !(tabs && busy(tabs))) {
+        trigger(document.body, 'bc:list');
+        this.#list = false;
+        this.#tabs = false;
+        this.#cards.clear();
+      }
+    }
+    if (this.#tabs) {
+      if (!tabs) this.#tabs = false;
+      else if (!busy(tabs)) {
+        trigger(document.body, 'bc:tabs');
+        this.#tabs = false;
+      }
+    }
+    if (this.#detail) {
+      const detail = document.getElementById('session-detail');
+      if (!detail) this.#detail = false;
+      else if (!busy(detail)) {
+        trigger(detail, 'bc:detail');
+        this.#detail = false;
+      }
+    }
+    for (const id of this.#cards) {
+      const card = document.getElementById(`card-${id}`);
+      if (card && busy(card)) continue;
+      if (card) trigger(card, 'bc:session');
+      this.#cards.delete(id);
+    }
+    if (this.#pending()) this.#schedule();
+  }
+}

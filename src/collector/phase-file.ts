@@ -1,0 +1,409 @@
+/**
+ * @module
+ * Reads `.context-foundry/current-phase.json` (SPEC 1.1) into a {@link PhaseRecord}, whatever
+ * drift the build wrote: snake_case, camelCase or both, a `{"PhaseInfo": {...}}` wrapper, phase
+ * numbers as text or numbers, status words in any case, extra fields, a BOM. Pure: it is handed
+ * text and never touches the disk, so the same parser reads HTTP pushes (SPEC 1.2).
+ *
+ * Field names are matched ignoring case and punctuation, so `session_id`, `sessionId` and
+ * `SessionID` are one field. Accepted aliases, first match wins:
+ * - project: `session_id`, `session`, `project_name`, `project`
+ * - currentPhase: `current_phase`, `current_phase_name`, `phase`, `phase_name`
+ * - phaseNumber: `phase_number`, `phase_num`, `phase_no`
+ * - status: `status`, `phase_status`
+ * - progressDetail: `progress_detail`, `progress_details`, `progress_message`, `detail`, `details`
+ * - testIteration: `test_iteration`, `test_iterations`, `iteration`, `current_iteration`
+ * - phasesCompleted: `phases_completed`, `completed_phases`
+ * - startedAt: `started_at`, `start_time`, `session_start`, `started`
+ * - lastUpdated: `last_updated`, `updated_at`, `last_update`, `timestamp`, then `timestamps.lastUpdated`
+ * - phaseStartedAt / phaseEndedAt: `phase_started_at` / `phase_ended_at`, then `timestamps.phaseStart` / `.phaseEnd`
+ * - completionPercent: `completion_percentage`, `progress_percent`, …, then `completionTracking.completionPercentage`
+ * - isComplete: `is_complete`, then `completionTracking.isComplete`
+ */
+import type { ParseProblem, PhaseRecord, Result } from './types.js';
+import { normalizeStatus, parsePhaseNumber } from './phases.js';
+
+/** Larger phase files are refused unread: no build writes 16 MiB of status. */
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Longer strings are cut to this many characters (ending in "…") so pages stay readable. */
+export const MAX_TEXT_LENGTH = 4000;
+
+/** A parsed JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+export interface JsonReadOptions {
+  /** Refuse text longer than this many UTF-8 bytes (default {@link DEFAULT_MAX_BYTES}). */
+  maxBytes?: number;
+}
+
+/** A parse together with the fields that were present but could not be read. */
+export interface DetailedPhaseParse {
+  result: Result<PhaseRecord>;
+  /** One line per unreadable field, e.g. `test_iteration: expected a whole number, got "abc"`. */
+  fieldWarnings: string[];
+}
+
+/** A field reader: the value, null for "absent", or undefined for "present but the wrong type". */
+type Reader<T> = (value: unknown) => T | null | undefined;
+
+const key = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+const FIELDS = {
+  project: ['sessionid', 'session', 'projectname', 'project'],
+  currentPhase: ['currentphase', 'currentphasename', 'phase', 'phasename'],
+  phaseNumber: ['phasenumber', 'phasenum', 'phaseno'],
+  status: ['status', 'phasestatus'],
+  progressDetail: ['progressdetail', 'progressdetails', 'progressmessage', 'detail', 'details'],
+  testIteration: ['testiteration', 'testiterations', 'iteration', 'currentiteration'],
+  phasesCompleted: ['phasescompleted', 'completedphases'],
+  startedAt: ['startedat', 'starttime', 'sessionstart', 'started'],
+  lastUpdated: ['lastupdated', 'updatedat', 'lastupdate', 'timestamp'],
+  phaseStartedAt: ['phasestartedat', 'phasestart'],
+  phaseEndedAt: ['phaseendedat', 'phaseend'],
+  completionPercent: ['completionpercentage', 'completionpercent', 'progresspercent', 'progresspercentage'],
+  isComplete: ['iscomplete'],
+} as const;
+
+/** Keys whose presence marks an object as a phase record (used to find it inside a wrapper). */
+const CORE_KEYS: ReadonlySet<string> = new Set(
+  [
+    FIELDS.project,
+    FIELDS.currentPhase,
+    FIELDS.phaseNumber,
+    FIELDS.status,
+    FIELDS.progressDetail,
+    FIELDS.testIteration,
+    FIELDS.phasesCompleted,
+    FIELDS.startedAt,
+    FIELDS.lastUpdated,
+  ].flat(),
+);
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const hasPhaseFields = (value: JsonObject): boolean => Object.keys(value).some((k) => CORE_KEYS.has(key(k)));
+
+/**
+ * The fields of one JSON object, looked up by normalized name. Keys a field was read from are
+ * consumed; whatever is left over becomes `extra`. Keys holding a value of the wrong type are
+ * not consumed, so the value stays in `extra` as written.
+ */
+class FieldSource {
+  private readonly consumed = new Set<string>();
+  /** Original key names by normalized name; several when a build wrote both spellings. */
+  private readonly names = new Map<string, string[]>();
+
+  constructor(
+    private readonly object: JsonObject,
+    private readonly warnings: string[],
+    private readonly prefix = '',
+  ) {
+    for (const name of Object.keys(object)) {
+      const list = this.names.get(key(name));
+      if (list) list.push(name);
+      else this.names.set(key(name), [name]);
+    }
+  }
+
+  take<T>(aliases: readonly string[], expected: string, read: Reader<T>): T | null {
+    for (const alias of aliases) {
+      for (const name of this.names.get(alias) ?? []) {
+        if (this.consumed.has(name)) continue;
+        const value = this.object[name];
+        const result = value === null ? null : read(value);
+        if (result === undefined) {
+          this.warnings.push(`${this.prefix}${name}: expected ${expected}, got ${preview(value)}`);
+          continue;
+        }
+        this.consumed.add(name);
+        if (result !== null) return result;
+      }
+    }
+    return null;
+  }
+
+  /** A nested object (e.g. `timestamps`), left in `extra` as written. */
+  nested(alias: string): FieldSource | null {
+    const name = (this.names.get(alias) ?? []).find((candidate) => isObject(this.object[candidate]));
+    return name === undefined
+      ? null
+      : new FieldSource(this.object[name] as JsonObject, this.warnings, `${name}.`);
+  }
+
+  rest(): JsonObject {
+    return Object.fromEntries(
+      Object.entries(this.object)
+        .filter(([name]) => !this.consumed.has(name))
+        .map(([name, value]) => [name, truncateDeep(value)]),
+    );
+  }
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(typeof value === 'string' ? value.slice(0, 80) : value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const readText: Reader<string> = (value) => {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  return text === '' ? null : truncateText(text);
+};
+
+const readWholeNumber: Reader<number> = (value) => {
+  const text = typeof value === 'string' ? value.trim() : null;
+  if (text === '') return null;
+  const number = text !== null && /^\d+(?:\.0*)?$/.test(text) ? Number(text) : value;
+  return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : undefined;
+};
+
+const readPercent: Reader<number> = (value) => {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value) : null;
+  const number = match ? Number(match[1]) : value;
+  return typeof number === 'number' && number >= 0 && number <= 100 ? number : undefined;
+};
+
+const readBoolean: Reader<boolean> = (value) => {
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : null;
+  if (text === 'true' || text === 'yes') return true;
+  if (text === 'false' || text === 'no') return false;
+  return undefined;
+};
+
+const readTime: Reader<string> = (value) => {
+  if (typeof value === 'string' && value.trim() === '') return null;
+  return parseTimestamp(value) ?? undefined;
+};
+
+const readStatus: Reader<string> = (value) =>
+  typeof value === 'string' ? normalizeStatus(value) : undefined;
+
+/** Arrays keep their string entries; Context Foundry sometimes writes "Scout, Architect" instead. */
+function readPhaseList(warnings: string[]): Reader<string[]> {
+  return (value) => {
+    const items: unknown[] | null = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(',')
+        : null;
+    if (items === null) return undefined;
+    const names = items.filter((item): item is string => typeof item === 'string');
+    if (names.length < items.length) {
+      warnings.push(`phases_completed: dropped ${items.length - names.length} entries that are not text`);
+    }
+    return names
+      .map((name) => name.trim())
+      .filter((name) => name !== '')
+      .map(truncateText);
+  };
+}
+
+/**
+ * Finds the phase fields inside wrappers such as `{"PhaseInfo": {...}}`: when an object has no
+ * phase fields of its own but exactly one of its values is an object that does, that value is
+ * the record and the wrapper's other keys are kept beside it.
+ */
+function unwrap(object: JsonObject): JsonObject {
+  let current = object;
+  for (let depth = 0; depth < 3 && !hasPhaseFields(current); depth += 1) {
+    const inner = Object.entries(current).filter(([, value]) => isObject(value) && hasPhaseFields(value));
+    if (inner.length !== 1) break;
+    const [wrapper, value] = inner[0] as [string, JsonObject];
+    const siblings = Object.entries(current).filter(([name]) => name !== wrapper && !(name in value));
+    current = Object.fromEntries([...Object.entries(value), ...siblings]);
+  }
+  return current;
+}
+
+/**
+ * Parses a phase file and reports every field it had to give up on.
+ *
+ * Problems: `too-large` over `maxBytes` (default 16 MiB), `empty` for an empty or blank file,
+ * `invalid-json` (typically a file read mid-write) with the parser's message, `not-object` for
+ * arrays and scalars, `invalid-fields` when no phase field could be read at all.
+ *
+ * Strings longer than {@link MAX_TEXT_LENGTH} characters (a runaway `progress_detail`, or one
+ * in `extra`) are cut to that length, ending in "…", so a several-megabyte file still renders.
+ */
+export function parsePhaseFileDetailed(text: string, options: JsonReadOptions = {}): DetailedPhaseParse {
+  const fieldWarnings: string[] = [];
+  const parsed = parseJsonObject(text, options);
+  if (!parsed.ok) return { result: parsed, fieldWarnings };
+  const source = new FieldSource(unwrap(parsed.value), fieldWarnings);
+  const timestamps = source.nested('timestamps');
+  const tracking = source.nested('completiontracking');
+
+  const phaseNumber = source.take(FIELDS.phaseNumber, 'a phase number such as "4/7"', (value) => {
+    const number = parsePhaseNumber(value);
+    return number.text === null ? undefined : number;
+  });
+  if (phaseNumber !== null && phaseNumber.index === null) {
+    fieldWarnings.push(`phase_number: could not read a number from ${preview(phaseNumber.text)}`);
+  }
+  const time = (aliases: readonly string[], nestedKey: string): string | null =>
+    source.take(aliases, 'a date and time', readTime) ??
+    timestamps?.take([nestedKey], 'a date and time', readTime) ??
+    null;
+
+  const fields: Omit<PhaseRecord, 'extra'> = {
+    project: source.take(FIELDS.project, 'text', readText),
+    currentPhase: source.take(FIELDS.currentPhase, 'text', readText),
+    phaseNumber: phaseNumber?.text ?? null,
+    phaseIndex: phaseNumber?.index ?? null,
+    phaseTotal: phaseNumber?.total ?? null,
+    status: source.take(FIELDS.status, 'text', readStatus),
+    progressDetail: source.take(FIELDS.progressDetail, 'text', readText),
+    testIteration: source.take(FIELDS.testIteration, 'a whole number', readWholeNumber),
+    phasesCompleted:
+      source.take(FIELDS.phasesCompleted, 'a list of phase names', readPhaseList(fieldWarnings)) ?? [],
+    startedAt: source.take(FIELDS.startedAt, 'a date and time', readTime),
+    lastUpdated: time(FIELDS.lastUpdated, 'lastupdated'),
+    completionPercent:
+      source.take(FIELDS.completionPercent, 'a percentage from 0 to 100', readPercent) ??
+      tracking?.take(
+        ['completionpercentage', 'completionpercent'],
+        'a percentage from 0 to 100',
+        readPercent,
+      ) ??
+      null,
+    isComplete:
+      source.take(FIELDS.isComplete, 'true or false', readBoolean) ??
+      tracking?.take(['iscomplete'], 'true or false', readBoolean) ??
+      null,
+    phaseStartedAt: time(FIELDS.phaseStartedAt, 'phasestart'),
+    phaseEndedAt: time(FIELDS.phaseEndedAt, 'phaseend'),
+  };
+  const { project, currentPhase, status, progressDetail, testIteration, startedAt, lastUpdated } = fields;
+  const core = [project, currentPhase, fields.phaseNumber, status, progressDetail, testIteration, startedAt];
+  if (fields.phasesCompleted.length === 0 && [...core, lastUpdated].every((value) => value === null)) {
+    const why = fieldWarnings.length > 0 ? `; ${fieldWarnings.join('; ')}` : '';
+    const message = `no phase fields found (expected current_phase, status, phase_number, ...)${why}`;
+    return { result: { ok: false, problem: { code: 'invalid-fields', message } }, fieldWarnings };
+  }
+  return { result: { ok: true, value: { ...fields, extra: source.rest() } }, fieldWarnings };
+}
+
+/** Parses a phase file (see {@link parsePhaseFileDetailed}, which also says which fields it skipped). */
+export function parsePhaseFile(text: string, options: JsonReadOptions = {}): Result<PhaseRecord> {
+  return parsePhaseFileDetailed(text, options).result;
+}
+
+const problem = (code: ParseProblem['code'], message: string): { ok: false; problem: ParseProblem } => ({
+  ok: false,
+  problem: { code, message },
+});
+
+/**
+ * Reads text that must hold one JSON object (a phase file, a checkpoint's `state.json`): drops
+ * a UTF-8 BOM and refuses text that is too large, blank, not JSON, or not an object.
+ */
+export function parseJsonObject(text: string, options: JsonReadOptions = {}): Result<JsonObject> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  // A UTF-8 character is at most 3 bytes per UTF-16 unit, so short text skips the byte count.
+  if (text.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > maxBytes) return problem('too-large', `too large: ${bytes} bytes (limit ${maxBytes} bytes)`);
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return problem('empty', 'file is empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return problem('invalid-json', `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (isObject(value)) return { ok: true, value };
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  return problem('not-object', `expected a JSON object, got ${kind}`);
+}
+
+/** Cuts a string to {@link MAX_TEXT_LENGTH} characters, the last one "…", never halving a surrogate pair. */
+export function truncateText(text: string): string {
+  if (text.length <= MAX_TEXT_LENGTH) return text;
+  let end = MAX_TEXT_LENGTH - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * A copy of a JSON value with {@link truncateText} applied to every string in it. Objects are
+ * rebuilt with `Object.fromEntries`, so a `__proto__` key stays plain data.
+ */
+export function truncateDeep(value: unknown): unknown {
+  if (typeof value === 'string') return truncateText(value);
+  if (Array.isArray(value)) return value.map(truncateDeep);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncateDeep(v)]));
+  return value;
+}
+
+const TIMESTAMP_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+function isoFromMs(ms: number): string | null {
+  // Outside these years toISOString either throws or stops being YYYY-MM-DD.
+  if (!Number.isFinite(ms) || ms < 0 || ms >= Date.UTC(10000, 0, 1)) return null;
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Reads a build's timestamp as ISO UTC (`YYYY-MM-DDTHH:MM:SS.sssZ`): ISO 8601 with or without
+ * `Z` or an offset and with fractional seconds, `"2026-11-20 14:02:11"`, or epoch seconds or
+ * milliseconds (numbers or digit strings; values under 1e11 are seconds). A time without a
+ * zone is taken as UTC: the server cannot know the build machine's zone, and Context Foundry
+ * writes UTC. Anything else is null.
+ */
+export function parseTimestamp(value: unknown): string | null {
+  if (typeof value === 'number') return value > 0 ? isoFromMs(value < 1e11 ? value * 1000 : value) : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return parseTimestamp(Number(text));
+  const m = TIMESTAMP_PATTERN.exec(text);
+  if (m === null) {
+    // Only forms that name their zone, so Date.parse never falls back to the server's local time.
+    return /\b(?:GMT|UTC)\b|[+-]\d{4}$/.test(text) ? isoFromMs(Date.parse(text)) : null;
+  }
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const millis = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
+  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, millis);
+  const check = new Date(local);
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month! - 1 || check.getUTCHours() !== hour)
+    return null;
+  if (check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second) return null;
+  const zone = /^([+-])(\d{2}):?(\d{2})?$/.exec(m[8] ?? '');
+  if (zone === null) return isoFromMs(local);
+  const offsetMinutes = Number(zone[2]) * 60 + Number(zone[3] ?? 0);
+  if (Number(zone[2]) > 23 || Number(zone[3] ?? 0) > 59) return null;
+  return isoFromMs(local - (zone[1] === '-' ? -1 : 1) * offsetMinutes * 60_000);
+}
+
+/**
+ * A URL-safe, lower-case slug for session ids: accents dropped, every run of other characters
+ * turned into one hyphen, at most 60 characters, `session` when nothing is left.
+ */
+export function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return slug === '' ? 'session' : slug;
+}
+
+/**
+ * The compact, URL-safe form of a time for session ids: `2026-11-20T14:02:11.000Z` →
+ * `20261120T140211Z`. Milliseconds are dropped (builds write whole seconds). Text that is not a
+ * time keeps only its letters and digits.
+ */
+export function compactTimestamp(iso: string): string {
+  const parsed = parseTimestamp(iso);
+  if (parsed === null) return iso.replace(/[^0-9A-Za-z]/g, '') || 'unknown';
+  return parsed.replace(/[-:]/g, '').replace(/\.\d+/, '');
+}

@@ -1,0 +1,75 @@
+/**
+ * @module
+ * The typed values the collector hands to the rest of buildcast. Sources (phase files, pushes,
+ * checkpoints) are turned into these once, at the edge; everything downstream trusts them.
+ */
+import type { SessionSource } from '../shared/protocol.js';
+
+/** A phase file (SPEC 1.1) after normalization: one shape whatever drift the build wrote. */
+export interface PhaseRecord {
+  /** `session_id` / `sessionId`: the project name, when given. */
+  project: string | null;
+  currentPhase: string | null;
+  /** Raw phase number text as written, numbers turned to text ("4/7", "4.5/8", "6"). */
+  phaseNumber: string | null;
+  /** The number before the slash (4.5 for "4.5/8"); null when missing or unreadable. */
+  phaseIndex: number | null;
+  /** The number after the slash (8 for "4.5/8"); null when there is none. */
+  phaseTotal: number | null;
+  /** Status normalized: lower-case, spaces and underscores to hyphens ("self-healing"). */
+  status: string | null;
+  progressDetail: string | null;
+  testIteration: number | null;
+  phasesCompleted: string[];
+  /** ISO 8601 (UTC, `Z`) start of the run, when given and parseable. */
+  startedAt: string | null;
+  /** ISO 8601 (UTC, `Z`) time the build last wrote the file, when given and parseable. */
+  lastUpdated: string | null;
+  /** From `completionTracking.completionPercentage` (0-100), when given. */
+  completionPercent: number | null;
+  /** From `completionTracking.isComplete`, when given. */
+  isComplete: boolean | null;
+  /** From nested `timestamps.phaseStart` / `timestamps.phaseEnd`, ISO, when given. */
+  phaseStartedAt: string | null;
+  phaseEndedAt: string | null;
+  /** Every field the parser did not map, kept as written (SPEC 1.1: never fail on them). */
+  extra: Record<string, unknown>;
+}
+
+/** Why a source could not be read. */
+export type ParseProblemCode = 'empty' | 'invalid-json' | 'not-object' | 'too-large' | 'unreadable' | 'invalid-fields';
+
+export interface ParseProblem {
+  code: ParseProblemCode;
+  /** One line a user can act on, e.g. "invalid JSON: Unexpected end of JSON input". */
+  message: string;
+}
+
+/** Errors are values at the edges. */
+export type Result<T, P = ParseProblem> = { ok: true; value: T } | { ok: false; problem: P };
+
+/** A phase observation from any source, ready to be applied to the session registry. */
+export interface PhaseObservation {
+  source: SessionSource;
+  record: PhaseRecord;
+  /** The text as received (the last raw phase file, SPEC 4 session detail). */
+  raw: string;
+  /** The build's work directory (the folder holding `.context-foundry/`), when known. */
+  workdir: string | null;
+  /** The file it came from, or null for pushes. */
+  file: string | null;
+  /** When buildcast saw it (ms since epoch). */
+  observedAt: number;
+  /** When the data was written: `last_updated` if given, else file mtime, else observedAt. */
+  dataTime: number;
+  /** Checkpoints only: the run is done (`COMPLETE` flag). */
+  complete?: boolean;
+}
+
+/** A source that could not be read: shown on its session until the next good read. */
+export interface SourceFault {
+  file: string;
+  workdir: string | null;
+  reason: string;
+  observedAt: number;
+}

@@ -1,0 +1,159 @@
+/**
+ * @module
+ * The JSON API (SPEC 4): reading sessions, health, and the ingest routes that builds push to.
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { Session, SessionState } from '../shared/protocol.js';
+import type { Clock } from '../shared/clock.js';
+import { parsePhaseFile } from '../collector/phase-file.js';
+import { ApiError } from './errors.js';
+import type { Hub } from './hub.js';
+import type { LogBook } from './log-book.js';
+import type { SessionRegistry } from './registry.js';
+import type { SessionQuery, SessionTab } from './session-query.js';
+
+export interface ApiDeps {
+  registry: SessionRegistry;
+  hub: Hub;
+  logs: LogBook;
+  clock: Clock;
+  /** Extra facts for `/api/health` (version, roots, db, problems...). */
+  health: () => Record<string, unknown>;
+}
+
+const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
+  'running',
+  'completed',
+  'failed',
+  'stalled',
+  'active',
+  'all',
+]);
+
+/** Reads a request body as text and JSON, turning every failure into a 400 with a code. */
+async function readJson(c: Context): Promise<{ text: string; value: unknown }> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
+  try {
+    return { text, value: JSON.parse(text.replace(/^\uFEFF/, '')) };
+  } catch (error) {
+    throw new ApiError(400, 'bad_json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A session by id, or the latest run of a project when given a project name. */
+function findSession(registry: SessionRegistry, idOrProject: string): Session {
+  const session = registry.get(idOrProject) ?? registry.list({ project: idOrProject, limit: 1 }).sessions[0];
+  if (!session) throw new ApiError(404, 'not_found', `no session "${idOrProject}"`);
+  return session;
+}
+
+function parseQuery(c: Context): SessionQuery {
+  const query: SessionQuery = {};
+  const state = c.req.query('state');
+  if (state !== undefined && state !== '') {
+    if (!STATES.has(state)) {
+      throw new ApiError(400, 'bad_query', `state must be one of ${[...STATES].join(', ')}, not "${state}"`);
+    }
+    query.state = state as SessionQuery['state'];
+  }
+  const limit = c.req.query('limit');
+  if (limit !== undefined && limit !== '') {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 500) {
+      throw new ApiError(400, 'bad_query', `limit must be a whole number from 1 to 500, not "${limit}"`);
+    }
+    query.limit = n;
+  }
+  const cursor = c.req.query('cursor');
+  if (cursor !== undefined && cursor !== '') {
+    if (!/^\d+$/.test(cursor)) throw new ApiError(400, 'bad_query', `cursor "${cursor}" is not one this server gave`);
+    query.cursor = cursor;
+  }
+  const project = c.req.query('project');
+  if (project) query.project = project;
+  const q = c.req.query('q');
+  if (q) query.q = q;
+  return query;
+}
+
+/** Builds the `/api` routes. */
+export function createApiRoutes({ registry, hub, logs, clock, health }: ApiDeps): Hono {
+  const api = new Hono();
+
+  api.get('/health', (c) =>
+    c.json({
+      status: 'ok',
+      serverTime: new Date(clock.now()).toISOString(),
+      sessions: registry.size,
+      counts: registry.counts(),
+      clients: hub.size,
+      framesSent: hub.framesSent,
+      ...health(),
+    }),
+  );
+
+  api.get('/sessions', (c) => {
+    const page = registry.list(parseQuery(c));
+    return c.json({ sessions: page.sessions, total: page.total, nextCursor: page.nextCursor });
+  });
+
+  api.get('/sessions/:id', (c) => {
+    const session = findSession(registry, c.req.param('id'));
+    return c.json({
+      session,
+      phases: session.phases,
+      warnings: session.warnings,
+      raw: registry.raw(session.id),
+      logs: logs.tail(session.id),
+    });
+  });
+
+  // SPEC 1.2: Context Foundry's own curl line posts the phase file as is.
+  api.post('/phase-update', async (c) => {
+    const { text, value } = await readJson(c);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ApiError(400, 'bad_fields', 'body must be a JSON object shaped like current-phase.json');
+    }
+    const parsed = parsePhaseFile(text);
+    if (!parsed.ok) throw new ApiError(400, 'bad_fields', parsed.problem.message);
+    const now = clock.now();
+    const record = parsed.value;
+    const workdir = typeof record.extra['workdir'] === 'string' ? (record.extra['workdir'] as string) : null;
+    const result = registry.apply({ source: 'push', record, raw: text, workdir, file: null, observedAt: now, dataTime: now });
+    const session = result.session;
+    const broadcastedTo = result.status === 'changed' ? result.sent : 0;
+    return c.json({
+      status: 'received',
+      session_id: record.project ?? session?.project ?? null,
+      phase: record.currentPhase,
+      broadcasted_to: broadcastedTo,
+      id: session?.id ?? null,
+      state: session?.state ?? null,
+      changed: result.status === 'changed',
+    });
+  });
+
+  // SPEC 1.2: a free-form event or log line for one session.
+  api.post('/broadcast/:id', async (c) => {
+    const session = findSession(registry, c.req.param('id'));
+    const type = c.req.header('content-type') ?? '';
+    let entry: { level?: unknown; text?: unknown; message?: unknown; type?: unknown } | string;
+    if (type.includes('json')) {
+      const { value } = await readJson(c);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new ApiError(400, 'bad_fields', 'body must be a JSON object such as {"text":"...","level":"info"}');
+      }
+      entry = value as typeof entry;
+    } else {
+      entry = await c.req.text();
+      if (entry.trim() === '') throw new ApiError(400, 'bad_fields', 'body is empty: send a log line or a JSON event');
+    }
+    const line = logs.append(session.id, entry, clock.now());
+    const sent = hub.broadcastLog(session.id, [line]);
+    return c.json({ status: 'received', session_id: session.id, sequence: line.seq, broadcasted_to: sent });
+  });
+
+  return api;
+}

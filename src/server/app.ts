@@ -1,0 +1,79 @@
+/**
+ * @module
+ * The Hono application: API, live streams and pages under one error handler, a body limit on
+ * ingest, and the token rule (SPEC 7) when a token is set.
+ */
+import { Hono } from 'hono';
+import type { Context, Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { createApiRoutes, type ApiDeps } from './api.js';
+import { ApiError, sendError } from './errors.js';
+import { createLiveRoutes } from './live.js';
+import { createPageRoutes } from './pages.js';
+
+export interface AppDeps extends ApiDeps {
+  packageRoot: string;
+  maxBodyBytes?: number;
+  token?: string | null;
+  /** With a token: viewing needs none (SPEC 7 `--public`). */
+  publicView?: boolean;
+}
+
+const INGEST = /^\/(api\/(phase-update|broadcast\/|agent-update)|v1\/)/;
+
+function tokenOf(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  return c.req.query('token') ?? undefined;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { maxBodyBytes = 256 * 1024, token = null, publicView = false } = deps;
+  const app = new Hono();
+
+  if (token) {
+    app.use('*', async (c: Context, next: Next) => {
+      const ingest = INGEST.test(c.req.path);
+      if ((ingest || !publicView) && tokenOf(c) !== token) {
+        return sendError(c, 401, 'unauthorized', 'missing or wrong token: send "Authorization: Bearer <token>"');
+      }
+      return next();
+    });
+  }
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => {
+        // The rest of the body is never read, so this connection cannot carry another request.
+        c.header('Connection', 'close');
+        return sendError(c, 413, 'payload_too_large', `request body is over the ${Math.round(maxBodyBytes / 1024)} KB limit`);
+      },
+    }),
+  );
+
+  app.route('/api', createApiRoutes(deps));
+  app.route('/', createLiveRoutes(deps));
+  app.route('/', createPageRoutes({ reader: deps.registry, clock: deps.clock, packageRoot: deps.packageRoot }));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) {
+      return sendError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+    }
+    return c.text('Not found', 404);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return sendError(c, error.status, error.code, error.message);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      return sendError(c, status, status === 413 ? 'payload_too_large' : 'bad_fields', error.message);
+    }
+    console.error(`buildcast: ${c.req.method} ${c.req.path} failed:`, error);
+    return sendError(c, 500, 'internal', 'internal error; the server log says more');
+  });
+
+  return app;
+}

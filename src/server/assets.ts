@@ -1,0 +1,104 @@
+/**
+ * @module
+ * Static assets, all served by buildcast itself so the pages work offline and inside OBS
+ * (SPEC 5): htmx from `node_modules`, the stylesheet and favicon from `public/`, and the
+ * compiled browser client from `dist/src/client/`.
+ *
+ * Only known names are served (the client by a strict file-name pattern), so no request can
+ * reach outside those folders. Files are read once and kept in memory; a file that is missing
+ * is not remembered as missing, so building the client while the server runs still works.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Hono } from 'hono';
+
+/** Client files are flat kebab-case modules and their source maps. */
+export const CLIENT_FILE_PATTERN = /^[a-z0-9-]+\.js(\.map)?$/;
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+};
+
+/** The content type for a file name, by extension. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+}
+
+/** Reads files once and keeps them; failures are not kept, so the next request tries again. */
+export interface AssetCache {
+  /** The file's bytes, or null when it cannot be read. */
+  load(file: string): Promise<Uint8Array<ArrayBuffer> | null>;
+}
+
+/** A fresh, empty cache. */
+export function createAssetCache(): AssetCache {
+  const files = new Map<string, Promise<Uint8Array<ArrayBuffer> | null>>();
+  return {
+    load(file) {
+      let pending = files.get(file);
+      if (!pending) {
+        // Copied once into a plain Uint8Array so every response can send it as is.
+        pending = readFile(file).then(
+          (bytes) => new Uint8Array(bytes),
+          () => {
+            files.delete(file);
+            return null;
+          },
+        );
+        files.set(file, pending);
+      }
+      return pending;
+    },
+  };
+}
+
+/** Where htmx lives: resolved through Node's own module resolution, never a CDN. */
+export function resolveHtmx(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+  } catch {
+    return null;
+  }
+}
+
+export interface AssetOptions {
+  /** The folder holding package.json, `public/` and `dist/`. */
+  packageRoot: string;
+  /** Shared with the page routes so the dashboard shell is cached alongside. */
+  cache?: AssetCache;
+}
+
+const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
+
+/** Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`, `/assets/client/<name>.js(.map)`. */
+export function createAssetRoutes({ packageRoot, cache = createAssetCache() }: AssetOptions): Hono {
+  const app = new Hono();
+  const publicDir = path.join(packageRoot, 'public');
+  const clientDir = path.join(packageRoot, 'dist', 'src', 'client');
+
+  const serve = async (file: string | null, name: string): Promise<Response> => {
+    const bytes = file === null ? null : await cache.load(file);
+    if (bytes === null) {
+      return new Response('Not found', {
+        status: 404,
+        headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return new Response(bytes, { headers: { ...HEADERS, 'Content-Type': contentTypeOf(name) } });
+  };
+
+  app.get('/assets/htmx.min.js', () => serve(resolveHtmx(), 'htmx.min.js'));
+  app.get('/assets/styles.css', () => serve(path.join(publicDir, 'styles.css'), 'styles.css'));
+  app.get('/favicon.svg', () => serve(path.join(publicDir, 'favicon.svg'), 'favicon.svg'));
+  app.get('/assets/client/:file', (c) => {
+    const file = c.req.param('file');
+    if (!CLIENT_FILE_PATTERN.test(file)) return serve(null, file);
+    return serve(path.join(clientDir, file), file);
+  });
+  return app;
+}

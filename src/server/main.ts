@@ -1,0 +1,148 @@
+/**
+ * @module
+ * The composition root: builds store, registry, hub, collector and app from one `Config`,
+ * wires them so data flows one way (collector → registry/store → hub → clients), and owns
+ * shutdown. Nothing else creates these or reads the environment.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { Collector } from '../collector/collector.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { Hub } from './hub.js';
+import { LogBook } from './log-book.js';
+import { SessionRegistry } from './registry.js';
+import { openStore } from './store.js';
+import { WriteCoalescer } from './write-coalescer.js';
+
+/** The folder holding package.json, public/ and dist/ (this file is in src/server or dist/src/server). */
+export const packageRoot = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = here.split(path.sep).includes('dist') ? '../../..' : '../..';
+  return path.resolve(here, up);
+})();
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  host: string;
+  registry: SessionRegistry;
+  hub: Hub;
+  collector: Collector;
+  /** Stops watching, closes connections, flushes writes, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: (line: string) => void;
+  version?: string;
+}
+
+/** Starts buildcast from a resolved configuration; resolves once it is listening. */
+export async function startServer(config: Config, { clock = systemClock, log = () => {}, version = '0.0.0' }: StartOptions = {}): Promise<ServerHandle> {
+  const store = openStore(config.db);
+  const writer = new WriteCoalescer({
+    store,
+    clock,
+    onError: (error) => log(`storage write failed, will retry: ${(error as Error).message}`),
+  });
+  const problems = new Map<string, string>();
+  const logs = new LogBook();
+  let hub: Hub | null = null;
+  const registry = new SessionRegistry({
+    store,
+    writer,
+    clock,
+    freshMs: config.freshMs,
+    stallMs: config.stallMs,
+    onChange: (session, hash) => hub?.publish(session, hash) ?? 0,
+  });
+  const restored = registry.load();
+  hub = new Hub({
+    clock,
+    heartbeatMs: config.heartbeatMs,
+    snapshot: (sessionId) => {
+      if (sessionId === null) return registry.entries(200);
+      const session = registry.get(sessionId);
+      return session ? [{ session, hash: registry.hash(sessionId)! }] : [];
+    },
+    onDrop: (_client, reason) => log(`dropped a client: ${reason}`),
+  });
+
+  const collector = new Collector({
+    roots: config.roots,
+    checkpoints: config.checkpoints,
+    clock,
+    debounceMs: config.debounceMs,
+    sink: {
+      observe: (observation) => registry.apply(observation),
+      fault: (fault) => {
+        log(`problem with ${fault.file}: ${fault.reason}`);
+        registry.fault(fault);
+      },
+      problem: (where, reason) => {
+        problems.set(where, reason);
+        log(`cannot watch ${where}: ${reason}`);
+      },
+    },
+  });
+
+  const app = createApp({
+    registry,
+    hub,
+    logs,
+    clock,
+    packageRoot,
+    maxBodyBytes: config.maxBodyBytes,
+    token: config.token,
+    publicView: config.public,
+    health: () => ({
+      version,
+      roots: config.roots,
+      checkpoints: config.checkpoints,
+      db: config.db,
+      problems: [
+        ...[...problems].map(([file, reason]) => ({ file, reason })),
+        ...registry.orphanWarnings().map(({ file, reason }) => ({ file, reason })),
+      ],
+    }),
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${address.port}`;
+
+  hub.start();
+  registry.startStallWatch();
+  await collector.start();
+  log(`restored ${restored} session(s); watching ${config.roots.join(', ')}`);
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      registry.stopStallWatch();
+      await collector.close();
+      hub!.closeAll();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      writer.close();
+      store.close();
+    })());
+
+  return { url, port: address.port, host: config.host, registry, hub, collector, close };
+}

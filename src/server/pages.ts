@@ -1,0 +1,99 @@
+/**
+ * @module
+ * The HTML side of buildcast (SPEC 5): the dashboard shell, session pages, the fragments htmx
+ * swaps into them, and the static assets they need.
+ *
+ * Fragments and the events that refresh them (fired by the browser client, src/client/):
+ * - `GET /fragments/tabs?tab=` → `<nav id="tabs">`, refreshed on `bc:list` / `bc:tabs` (from body);
+ * - `GET /fragments/sessions?tab=` → `<section id="session-list">`, refreshed on `bc:list` (from body);
+ *   with `&tabs=1` it also carries the tab bar out of band (a tab click updates both at once);
+ *   with `&cursor=` it is the next page of cards, swapped in place of the "Show more" button;
+ * - `GET /fragments/cards/:id` → `<article id="card-<id>">`, refreshed on `bc:session` fired at it;
+ * - `GET /fragments/sessions/:id/detail` → `<div id="session-detail">`, refreshed on `bc:detail`.
+ */
+import path from 'node:path';
+import { Hono, type Context } from 'hono';
+import type { Clock } from '../shared/clock.js';
+import type { SessionReader } from './session-query.js';
+import { createAssetCache, createAssetRoutes } from './assets.js';
+import type { SafeHtml } from './render/html.js';
+import { renderCard } from './render/card.js';
+import { renderMoreCards, renderSessionList, renderTabs } from './render/dashboard.js';
+import { PAGE_CSP, renderNotFoundPage } from './render/layout.js';
+import { parseTab } from './render/paths.js';
+import { renderSessionDetail, renderSessionPage } from './render/session-page.js';
+
+export interface PageDeps {
+  reader: SessionReader;
+  clock: Clock;
+  /** The folder holding package.json, `public/` and `dist/`. */
+  packageRoot: string;
+}
+
+/** Page size of the dashboard lists. */
+export const LIST_PAGE_SIZE = 50;
+
+const HTML_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+function sendHtml(c: Context, markup: SafeHtml | string, status: 200 | 404 | 500 = 200): Response {
+  return c.body(markup.toString(), status, { ...HTML_HEADERS, 'Content-Security-Policy': PAGE_CSP });
+}
+
+/** The shell names its first tab in two `hx-get`s; a `?tab=` link (or a reload after a tab click) swaps it. */
+function shellForTab(shell: string, tab: string): string {
+  return shell.replaceAll('?tab=active"', `?tab=${tab}"`);
+}
+
+/** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
+export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono {
+  const app = new Hono();
+  const cache = createAssetCache();
+  const shellFile = path.join(packageRoot, 'public', 'dashboard.html');
+
+  app.get('/', async (c) => {
+    const shell = await cache.load(shellFile);
+    if (shell === null) return sendHtml(c, 'buildcast: public/dashboard.html is missing from this install.', 500);
+    const tab = parseTab(c.req.query('tab'));
+    return sendHtml(c, shellForTab(Buffer.from(shell).toString('utf8'), tab));
+  });
+
+  app.get('/sessions/:id', (c) => {
+    const id = c.req.param('id');
+    const session = reader.get(id);
+    if (!session) return sendHtml(c, renderNotFoundPage(`session with the id “${id}”`), 404);
+    return sendHtml(c, renderSessionPage(session, reader.raw(id), clock.now()));
+  });
+
+  app.get('/fragments/tabs', (c) => sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query('tab')))));
+
+  app.get('/fragments/sessions', (c) => {
+    const tab = parseTab(c.req.query('tab'));
+    const cursor = c.req.query('cursor') || undefined;
+    const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
+    const now = clock.now();
+    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now));
+    const list = renderSessionList(page, tab, now).toString();
+    const withTabs = c.req.query('tabs') === '1';
+    return sendHtml(c, withTabs ? list + renderTabs(reader.counts(), tab, { oob: true }).toString() : list);
+  });
+
+  app.get('/fragments/cards/:id', (c) => {
+    const session = reader.get(c.req.param('id'));
+    if (!session) return sendHtml(c, '', 404);
+    return sendHtml(c, renderCard(session, clock.now()));
+  });
+
+  app.get('/fragments/sessions/:id/detail', (c) => {
+    const id = c.req.param('id');
+    const session = reader.get(id);
+    if (!session) return sendHtml(c, '', 404);
+    return sendHtml(c, renderSessionDetail(session, reader.raw(id), clock.now()));
+  });
+
+  app.route('/', createAssetRoutes({ packageRoot, cache }));
+  return app;
+}

@@ -1,0 +1,164 @@
+/**
+ * @module
+ * The store's schema: its history as migrations, and the row shapes of the current version.
+ * Each migration runs once, in its own transaction, and moves `PRAGMA user_version` up by
+ * one; a database that was never opened has version 0.
+ *
+ * Never edit a migration that has shipped: add a new one to the end of {@link migrations}.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** One schema step; it may throw, and the whole step is then rolled back. */
+export type Migration = (db: Database) => void;
+
+/** Version 1: sessions, their phase timeline, parse warnings and a key-value table. */
+const createBaseSchema: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE sessions (
+      id               TEXT PRIMARY KEY NOT NULL,
+      project          TEXT NOT NULL,
+      workdir          TEXT,
+      state            TEXT NOT NULL,
+      activity         TEXT,
+      current_phase    TEXT,
+      phase_number     TEXT,
+      phase_index      REAL,
+      phase_total      REAL,
+      progress_detail  TEXT,
+      progress_percent REAL,
+      test_iteration   INTEGER,
+      started_at       TEXT NOT NULL,
+      updated_at       TEXT NOT NULL,
+      ended_at         TEXT,
+      source           TEXT NOT NULL,
+      tokens_total     INTEGER,
+      cost_usd         REAL,
+      phases_completed TEXT NOT NULL DEFAULT '[]',
+      raw              TEXT
+    );
+    CREATE INDEX sessions_updated_at ON sessions (updated_at);
+    CREATE INDEX sessions_project ON sessions (project);
+    CREATE INDEX sessions_state ON sessions (state);
+
+    CREATE TABLE phases (
+      session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+      position   INTEGER NOT NULL,
+      name       TEXT NOT NULL,
+      number     TEXT,
+      idx        REAL,
+      status     TEXT NOT NULL,
+      started_at TEXT,
+      ended_at   TEXT,
+      PRIMARY KEY (session_id, position)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE warnings (
+      session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+      position   INTEGER NOT NULL,
+      file       TEXT NOT NULL,
+      reason     TEXT NOT NULL,
+      at         TEXT NOT NULL,
+      PRIMARY KEY (session_id, position)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE kv (
+      key   TEXT PRIMARY KEY NOT NULL,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `);
+};
+
+/** A `sessions` row as the store binds and reads it (every column but `raw`). */
+export interface SessionRow {
+  id: string;
+  project: string;
+  workdir: string | null;
+  state: string;
+  activity: string | null;
+  current_phase: string | null;
+  phase_number: string | null;
+  phase_index: number | null;
+  phase_total: number | null;
+  progress_detail: string | null;
+  progress_percent: number | null;
+  test_iteration: number | null;
+  started_at: string;
+  updated_at: string;
+  ended_at: string | null;
+  source: string;
+  tokens_total: number | null;
+  cost_usd: number | null;
+  phases_completed: string;
+}
+
+/** A `phases` row: one span of a session's timeline. */
+export interface PhaseRow {
+  session_id: string;
+  position: number;
+  name: string;
+  number: string | null;
+  idx: number | null;
+  status: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+/** A `warnings` row: one current problem with a session's sources. */
+export interface WarningRow {
+  session_id: string;
+  position: number;
+  file: string;
+  reason: string;
+  at: string;
+}
+
+/** Upsert parameters: a session row plus its raw text, or `keep_raw = 1` to leave it. */
+export type SessionParams = SessionRow & { raw: string | null; keep_raw: 0 | 1 };
+
+/**
+ * Every `sessions` column but `raw`, which only `loadRaw` reads: a restart must not pull
+ * megabytes of phase files into memory.
+ */
+export const SESSION_COLUMNS = (
+  'id project workdir state activity current_phase phase_number phase_index phase_total progress_detail ' +
+  'progress_percent test_iteration started_at updated_at ended_at source tokens_total cost_usd phases_completed'
+).split(' ');
+
+/** Every migration in order; `migrations[i]` takes the database from version i to i + 1. */
+export const migrations: readonly Migration[] = [createBaseSchema];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = migrations.length;
+
+/**
+ * Brings `db` up to {@link SCHEMA_VERSION}. Refuses a database written by a newer build rather
+ * than guess at a schema it does not know, and lets any migration failure propagate: a half
+ * migrated store must stop the server, not limp on.
+ */
+export function runMigrations(db: Database, list: readonly Migration[] = migrations): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > list.length) {
+    throw new Error(
+      `database ${db.name} has schema version ${current}, but this buildcast only knows up to ` +
+        `version ${list.length}; it was written by a newer buildcast. Upgrade buildcast, or pass ` +
+        `--db with another file.`,
+    );
+  }
+  for (let version = current; version < list.length; version++) {
+    const migrate = list[version] as Migration;
+    const step = db.transaction(() => {
+      migrate(db);
+      // user_version lives in the file header and is part of the transaction, so a failed
+      // step leaves the version where it was.
+      db.pragma(`user_version = ${version + 1}`);
+    });
+    try {
+      step.immediate();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`database ${db.name}: migration to schema version ${version + 1} failed: ${reason}`, {
+        cause: err,
+      });
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * @module
+ * The wire protocol between the buildcast server and its clients (SPEC 3).
+ *
+ * Both sides import this file: the server for values and types, the browser client with
+ * `import type` only. Every frame is a JSON text frame; the union is keyed on `type`.
+ */
+
+/** Bumped whenever a frame changes shape in a way an old client would misread. */
+export const PROTOCOL_VERSION = 1;
+
+/** The state of a whole run (not of its current phase). */
+export type SessionState = 'running' | 'completed' | 'failed' | 'stalled';
+
+/** Where a session's latest data came from (SPEC 2, "Fresh live beats checkpoint"). */
+export type SessionSource = 'live' | 'push' | 'checkpoint';
+
+/** The status of one phase in a session's timeline. */
+export type PhaseStatus = 'running' | 'completed' | 'failed' | 'skipped';
+
+/** One phase as it happened: when it started, when it ended, how long it took. */
+export interface PhaseSpan {
+  /** The phase name as the build wrote it ("Test", "GitHub Integration"). */
+  name: string;
+  /** The raw phase number text ("4.5/8"), when the build gave one. */
+  number: string | null;
+  /** The phase's position as a number (4.5), when known. */
+  index: number | null;
+  status: PhaseStatus;
+  /** ISO time the phase started, when seen; null for phases only known as completed. */
+  startedAt: string | null;
+  /** ISO time the phase ended; null while it runs. */
+  endedAt: string | null;
+  /** endedAt - startedAt in milliseconds, when both are known. */
+  durationMs: number | null;
+}
+
+/** A problem with a source file, shown until the next good write clears it (SPEC 7). */
+export interface SourceWarning {
+  /** The file that could not be read, or the ingest route for pushes. */
+  file: string;
+  /** A short human reason ("invalid JSON: Unexpected end of input at 112"). */
+  reason: string;
+  /** ISO time the problem was seen. */
+  at: string;
+}
+
+/**
+ * One run of a build, flat camelCase (SPEC 3). Nothing here is derived from the clock, so
+ * its hash changes only when its content does; elapsed times are computed in the browser.
+ */
+export interface Session {
+  /** Stable, URL-safe id: project slug plus start time, e.g. `weather-app-20261120T140211Z`. */
+  id: string;
+  project: string;
+  /** The build's work directory, when known (live files; pushes may not say). */
+  workdir: string | null;
+  state: SessionState;
+  /** The build's own status word, normalized: lower-case, hyphens ("self-healing"). */
+  activity: string | null;
+  currentPhase: string | null;
+  /** Raw phase number text such as "4.5/8". */
+  phaseNumber: string | null;
+  phaseIndex: number | null;
+  phaseTotal: number | null;
+  phasesCompleted: string[];
+  progressDetail: string | null;
+  /** 0-100, from the build when it says, otherwise estimated from the phase number. */
+  progressPercent: number | null;
+  testIteration: number | null;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** ISO time the session's content last changed. */
+  updatedAt: string;
+  /** ISO time the run completed or failed; null while it runs. */
+  endedAt: string | null;
+  source: SessionSource;
+  /** Phase timeline in the order the phases ran. */
+  phases: PhaseSpan[];
+  /** Current problems with this session's sources; empty when all is well. */
+  warnings: SourceWarning[];
+  /** Total tokens used, when real counts are known (null: none seen yet). */
+  tokensTotal: number | null;
+  /** Total cost in US dollars, when every model's price is known (null: unknown). */
+  costUsd: number | null;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol: number;
+  serverTime: string;
+  /** The session this connection follows (`/ws/:id`), or null for all sessions. */
+  sessionId: string | null;
+}
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  sessions: Session[];
+}
+
+export interface SessionMessage {
+  type: 'session';
+  session: Session;
+}
+
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  serverTime: string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of a session's event and log tail. */
+export interface LogLine {
+  /** Increasing per session; a client that has seen seq N needs only lines after it. */
+  seq: number;
+  at: string;
+  level: LogLevel;
+  text: string;
+  /** Where the line came from: `push`, `events`, a log file name. */
+  source: string;
+}
+
+/** New log lines for one session (only lines the client has not had). */
+export interface LogMessage {
+  type: 'log';
+  sessionId: string;
+  lines: LogLine[];
+}
+
+export interface PongMessage {
+  type: 'pong';
+  serverTime: string;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+/** Everything the server sends. */
+export type ServerMessage =
+  | HelloMessage
+  | SnapshotMessage
+  | SessionMessage
+  | HeartbeatMessage
+  | LogMessage
+  | PongMessage
+  | ErrorMessage;
+
+/** Everything a client may send. */
+export type ClientMessage = { type: 'ping' };
+
+/** Exhaustiveness guard for `switch` statements over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

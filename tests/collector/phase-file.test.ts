@@ -1,0 +1,351 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MAX_BYTES,
+  MAX_TEXT_LENGTH,
+  compactTimestamp,
+  parsePhaseFile,
+  parsePhaseFileDetailed,
+  parseTimestamp,
+  slugify,
+} from '../../src/collector/phase-file.js';
+import type { PhaseRecord } from '../../src/collector/types.js';
+
+const fixture = (name: string): Promise<string> =>
+  readFile(new URL(`../fixtures/phase-files/${name}`, import.meta.url), 'utf8');
+
+async function parseFixture(name: string): Promise<PhaseRecord> {
+  const result = parsePhaseFile(await fixture(name));
+  if (!result.ok) throw new Error(`${name}: ${result.problem.code}: ${result.problem.message}`);
+  return result.value;
+}
+
+const START = '2026-11-20T14:02:11.000Z';
+
+describe('parsePhaseFile: every drift in SPEC 1.1 reads as the same record', () => {
+  it.each<[string, Partial<PhaseRecord>]>([
+    [
+      'canonical.json',
+      {
+        project: 'weather-app',
+        currentPhase: 'Test',
+        phaseNumber: '4/7',
+        phaseIndex: 4,
+        phaseTotal: 7,
+        status: 'testing',
+        progressDetail: 'Running unit tests (iteration 2)',
+        testIteration: 2,
+        phasesCompleted: ['Scout', 'Architect', 'Builder'],
+        startedAt: START,
+        lastUpdated: '2026-11-20T14:19:40.000Z',
+        completionPercent: null,
+        isComplete: null,
+        phaseStartedAt: null,
+        phaseEndedAt: null,
+        extra: {},
+      },
+    ],
+    [
+      'camel-case.json',
+      {
+        project: 'weather-app',
+        currentPhase: 'Builder',
+        phaseNumber: '3/7',
+        phaseIndex: 3,
+        status: 'implementing',
+        progressDetail: 'Writing src/api/forecast.ts',
+        testIteration: 0,
+        phasesCompleted: ['Scout', 'Architect'],
+        startedAt: START,
+        lastUpdated: '2026-11-20T14:10:05.000Z',
+        extra: {},
+      },
+    ],
+    [
+      'mixed-case.json',
+      {
+        project: 'weather-app',
+        currentPhase: 'Architect',
+        phaseIndex: 2,
+        phaseTotal: 7,
+        status: 'designing',
+        progressDetail: 'Choosing the data layer',
+        phasesCompleted: ['Scout'],
+        startedAt: START,
+        lastUpdated: '2026-11-20T14:05:30.000Z',
+        extra: {},
+      },
+    ],
+    [
+      'phase-info-wrapper.json',
+      { project: 'weather-app', currentPhase: 'Scout', phaseNumber: '1/7', status: 'researching', extra: {} },
+    ],
+    [
+      'phase-info-camel-wrapper.json',
+      { project: 'weather-app', currentPhase: 'Deploy', phaseIndex: 6, phaseTotal: 8, status: 'deploying' },
+    ],
+    [
+      'phase-number-fraction.json',
+      { phaseNumber: '4.5/8', phaseIndex: 4.5, phaseTotal: 8, status: 'capturing' },
+    ],
+    ['phase-number-text.json', { phaseNumber: '6', phaseIndex: 6, phaseTotal: null }],
+    [
+      'phase-number-integer.json',
+      { phaseNumber: '6', phaseIndex: 6, phaseTotal: null, status: 'configuring' },
+    ],
+    ['phase-number-missing.json', { currentPhase: 'Documentation', phaseNumber: null, phaseIndex: null }],
+    ['status-title-case.json', { status: 'analyzing', currentPhase: 'Codebase Analysis', phaseIndex: 0 }],
+    ['status-spaces.json', { status: 'self-healing', testIteration: 3 }],
+    ['status-hyphen.json', { status: 'in-progress' }],
+    ['status-underscore.json', { status: 'in-progress' }],
+    ['status-upper.json', { status: 'completed', phaseNumber: '7.5/8', currentPhase: 'GitHub Integration' }],
+    ['bom.json', { project: 'weather-app', currentPhase: 'Scout', status: 'starting', startedAt: START }],
+    [
+      'comma-separated-phases.json',
+      { phasesCompleted: ['Scout', 'Architect', 'Builder'], testIteration: 2, startedAt: START },
+    ],
+    [
+      'aliases.json',
+      {
+        project: 'weather-app',
+        currentPhase: 'Test',
+        phaseNumber: 'Phase 4/7',
+        phaseIndex: 4,
+        phaseTotal: 7,
+        status: 'testing',
+        progressDetail: 'Re-running flaky test',
+        testIteration: 3,
+        startedAt: '2026-11-20T14:02:11.250Z',
+      },
+    ],
+  ])('%s', async (name, expected) => {
+    expect(await parseFixture(name)).toMatchObject(expected);
+  });
+
+  it('keeps extra fields as written and maps nested timestamps and completionTracking', async () => {
+    const record = await parseFixture('extra-fields.json');
+    expect(record).toMatchObject({
+      currentPhase: 'Builder',
+      status: 'building',
+      lastUpdated: '2026-11-20T14:12:30.000Z',
+      phaseStartedAt: '2026-11-20T14:08:00.000Z',
+      phaseEndedAt: null,
+      isComplete: false,
+      completionPercent: 42,
+    });
+    expect(record.extra).toEqual({
+      parallel_execution: { enabled: true, workers: 6 },
+      tasks_completed: 4,
+      screenshots_captured: ['home.png', 'forecast.png'],
+      timestamps: {
+        phaseStart: '2026-11-20T14:08:00Z',
+        phaseEnd: null,
+        lastUpdated: '2026-11-20T14:12:30Z',
+      },
+      completionTracking: { isComplete: false, completionPercentage: 42 },
+    });
+  });
+
+  it('reads every timestamp form as ISO UTC', async () => {
+    expect(await parseFixture('timestamp-forms.json')).toMatchObject({
+      startedAt: START,
+      lastUpdated: '2026-11-20T14:19:40.000Z',
+      phaseStartedAt: '2026-11-20T14:10:00.123Z',
+      phaseEndedAt: '2026-11-20T14:19:40.500Z',
+    });
+  });
+
+  it('turns wrongly typed fields into null, keeps them in extra and says why', async () => {
+    const { result, fieldWarnings } = parsePhaseFileDetailed(await fixture('wrong-types.json'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({
+      currentPhase: 'Test',
+      testIteration: null,
+      startedAt: null,
+      lastUpdated: '2026-11-20T14:19:40.000Z',
+      phasesCompleted: ['Scout', 'Builder'],
+    });
+    expect(result.value.extra).toEqual({ test_iteration: 'abc', started_at: 'yesterday afternoon' });
+    expect(fieldWarnings).toEqual([
+      'test_iteration: expected a whole number, got "abc"',
+      'phases_completed: dropped 3 entries that are not text',
+      'started_at: expected a date and time, got "yesterday afternoon"',
+    ]);
+  });
+
+  it('warns about a phase number it cannot place but still shows the text', () => {
+    const { result, fieldWarnings } = parsePhaseFileDetailed(
+      '{"current_phase":"Test","phase_number":"IV/VII"}',
+    );
+    expect(result.ok && result.value).toMatchObject({ phaseNumber: 'IV/VII', phaseIndex: null });
+    expect(fieldWarnings).toEqual(['phase_number: could not read a number from "IV/VII"']);
+  });
+
+  it('prefers the first spelling when a build writes both, keeping the other in extra', () => {
+    const result = parsePhaseFile('{"session_id":"a","sessionId":"b","status":"Testing"}');
+    expect(result.ok && result.value).toMatchObject({
+      project: 'a',
+      status: 'testing',
+      extra: { sessionId: 'b' },
+    });
+  });
+
+  it('keeps the wrapper siblings beside an unwrapped record', () => {
+    const result = parsePhaseFile('{"version":2,"PhaseInfo":{"current_phase":"Scout","status":"starting"}}');
+    expect(result.ok && result.value).toMatchObject({ currentPhase: 'Scout', extra: { version: 2 } });
+  });
+});
+
+describe('parsePhaseFile: files that cannot be read say why', () => {
+  it.each([
+    ['empty.json', 'empty', 'file is empty'],
+    ['whitespace.json', 'empty', 'file is empty'],
+    ['half-written.json', 'invalid-json', 'invalid JSON: '],
+    ['invalid-json.json', 'invalid-json', 'invalid JSON: '],
+    ['array.json', 'not-object', 'expected a JSON object, got an array'],
+    ['number.json', 'not-object', 'expected a JSON object, got a number'],
+    [
+      'empty-object.json',
+      'invalid-fields',
+      'no phase fields found (expected current_phase, status, phase_number',
+    ],
+    ['no-fields.json', 'invalid-fields', 'no phase fields found'],
+  ])('%s → %s', async (name, code, message) => {
+    const result = parsePhaseFile(await fixture(name));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem.code).toBe(code);
+    expect(result.problem.message.startsWith(message)).toBe(true);
+  });
+
+  it('passes on the JSON parser message for a half-written file', async () => {
+    const result = parsePhaseFile(await fixture('half-written.json'));
+    expect(!result.ok && result.problem.message).toMatch(/^invalid JSON: .*(Unterminated|end of JSON)/);
+  });
+
+  it('treats a BOM followed by nothing as empty', () => {
+    const result = parsePhaseFile('\uFEFF \n');
+    expect(!result.ok && result.problem.code).toBe('empty');
+  });
+
+  it('lists the unreadable fields when nothing usable was found', () => {
+    const result = parsePhaseFile('{"status": 5, "test_iteration": "abc"}');
+    expect(!result.ok && result.problem).toEqual({
+      code: 'invalid-fields',
+      message:
+        'no phase fields found (expected current_phase, status, phase_number, ...); ' +
+        'status: expected text, got 5; test_iteration: expected a whole number, got "abc"',
+    });
+  });
+});
+
+describe('parsePhaseFile: size', () => {
+  it('reads a file of several megabytes and cuts long strings to keep pages sane', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'buildcast-phase-'));
+    try {
+      const file = path.join(dir, 'current-phase.json');
+      const detail = 'x'.repeat(3 * 1024 * 1024);
+      const log = Array.from({ length: 20_000 }, (_, i) => `line ${i}: ${'y'.repeat(100)}`);
+      await writeFile(
+        file,
+        JSON.stringify({
+          session_id: 'big',
+          current_phase: 'Test',
+          status: 'testing',
+          progress_detail: detail,
+          log,
+        }),
+      );
+      const text = await readFile(file, 'utf8');
+      expect(text.length).toBeGreaterThan(5 * 1024 * 1024);
+      const result = parsePhaseFile(text);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.value.progressDetail).toHaveLength(MAX_TEXT_LENGTH);
+      expect(result.value.progressDetail?.endsWith('x…')).toBe(true);
+      expect(result.value.extra.log).toHaveLength(20_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file over the limit and says how big it was', () => {
+    const text = JSON.stringify({ current_phase: 'Test', progress_detail: 'é'.repeat(600) });
+    const bytes = Buffer.byteLength(text);
+    const result = parsePhaseFile(text, { maxBytes: 1000 });
+    expect(!result.ok && result.problem).toEqual({
+      code: 'too-large',
+      message: `too large: ${bytes} bytes (limit 1000 bytes)`,
+    });
+    expect(parsePhaseFile(text, { maxBytes: bytes }).ok).toBe(true);
+  });
+
+  it('refuses a file over the default 16 MiB limit', () => {
+    const text = `{"current_phase":"Test","pad":"${'z'.repeat(DEFAULT_MAX_BYTES)}"}`;
+    const result = parsePhaseFile(text);
+    expect(!result.ok && result.problem.code).toBe('too-large');
+    expect(!result.ok && result.problem.message).toContain(`limit ${DEFAULT_MAX_BYTES} bytes`);
+  });
+});
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['2026-11-20T14:02:11Z', START],
+    ['2026-11-20T14:02:11', START],
+    ['2026-11-20 14:02:11', START],
+    ['2026-11-20T14:02:11.5Z', '2026-11-20T14:02:11.500Z'],
+    ['2026-11-20T14:02:11.123456789', '2026-11-20T14:02:11.123Z'],
+    ['2026-11-20T15:02:11+01:00', START],
+    ['2026-11-20T09:02:11-0500', START],
+    ['2026-11-20T14:02Z', '2026-11-20T14:02:00.000Z'],
+    ['2026-11-20', '2026-11-20T00:00:00.000Z'],
+    ['Fri, 20 Nov 2026 14:02:11 GMT', START],
+    [1795183331, START],
+    [1795183331000, START],
+    ['1795183331', START],
+    [1795183331.25, '2026-11-20T14:02:11.250Z'],
+    ['2026-02-30T10:00:00Z', null],
+    ['2026-11-20T25:00:00Z', null],
+    ['Fri Nov 20 2026 14:02:11', null],
+    ['yesterday', null],
+    ['', null],
+    [0, null],
+    [-5, null],
+    [true, null],
+    [null, null],
+  ])('%j → %j', (value, expected) => {
+    expect(parseTimestamp(value)).toBe(expected);
+  });
+});
+
+describe('slugify and compactTimestamp', () => {
+  it.each([
+    ['weather-app', 'weather-app'],
+    ['Weather App!', 'weather-app'],
+    ['  --Café Déjà Vu--  ', 'cafe-deja-vu'],
+    ['../../etc/passwd', 'etc-passwd'],
+    ['日本語', 'session'],
+    ['', 'session'],
+    ['a'.repeat(59) + '-b', 'a'.repeat(59)],
+    ['x'.repeat(100), 'x'.repeat(60)],
+  ])('slugify(%j) → %j', (text, expected) => {
+    expect(slugify(text)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-11-20T14:02:11.000Z', '20261120T140211Z'],
+    ['2026-11-20T14:02:11.999Z', '20261120T140211Z'],
+    ['2026-11-20T15:02:11+01:00', '20261120T140211Z'],
+    ['not a time', 'notatime'],
+    ['', 'unknown'],
+  ])('compactTimestamp(%j) → %j', (iso, expected) => {
+    expect(compactTimestamp(iso)).toBe(expected);
+  });
+
+  it('builds the session id the SPEC gives as an example', () => {
+    expect(`${slugify('weather-app')}-${compactTimestamp(START)}`).toBe('weather-app-20261120T140211Z');
+  });
+});
