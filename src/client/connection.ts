@@ -16,10 +16,7 @@ export const GOOD_CONNECTION_MS = 10_000;
 
 /** How the connection stands, for the status indicator. */
 export type ConnectionState =
-  | { kind: 'connecting' }
-  | { kind: 'live' }
-  | { kind: 'reconnecting'; retryAt: number }
-  | { kind: 'offline' };
+  { kind: 'connecting' } | { kind: 'live' } | { kind: 'reconnecting'; retryAt: number } | { kind: 'offline' };
 
 export interface ConnectionEvents {
   frame(frame: ServerMessage): void;

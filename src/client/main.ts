@@ -142,7 +142,8 @@ function rememberOpenDetails(): void {
     },
     true,
   );
-  document.addEventListener('htmx:load', (event) => {
+  // `afterSwap` fires on the new elements right after they are inserted, before the browser paints.
+  document.addEventListener('htmx:afterSwap', (event) => {
     const root = event.target;
     if (!(root instanceof Element)) return;
     const all = root instanceof HTMLDetailsElement ? [root] : root.querySelectorAll('details[id]');

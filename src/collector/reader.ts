@@ -6,7 +6,8 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ReadResult = { ok: true; text: string; mtimeMs: number; size: number } | { ok: false; reason: string; missing: boolean };
+export type ReadResult =
+  { ok: true; text: string; mtimeMs: number; size: number } | { ok: false; reason: string; missing: boolean };
 
 /** Default limit on a phase or state file: a build never needs more, and memory stays bounded. */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -37,7 +38,11 @@ export async function readSourceFile(file: string, maxBytes = MAX_SOURCE_BYTES):
     if (!info.isFile()) return { ok: false, reason: 'not a regular file', missing: false };
     if (info.size > maxBytes) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      return { ok: false, reason: `file is ${mb(info.size)} MB, over the ${mb(maxBytes)} MB limit`, missing: false };
+      return {
+        ok: false,
+        reason: `file is ${mb(info.size)} MB, over the ${mb(maxBytes)} MB limit`,
+        missing: false,
+      };
     }
     const buffer = await handle.readFile();
     return { ok: true, text: buffer.toString('utf8'), mtimeMs: info.mtimeMs, size: info.size };

@@ -37,7 +37,8 @@ export interface PhaseRecord {
 }
 
 /** Why a source could not be read. */
-export type ParseProblemCode = 'empty' | 'invalid-json' | 'not-object' | 'too-large' | 'unreadable' | 'invalid-fields';
+export type ParseProblemCode =
+  'empty' | 'invalid-json' | 'not-object' | 'too-large' | 'unreadable' | 'invalid-fields';
 
 export interface ParseProblem {
   code: ParseProblemCode;

@@ -66,9 +66,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
   };
   const ignored = (file: string, stats?: Stats): boolean => {
     if (roots.includes(file)) return false;
-    if (stats?.isDirectory()) return !descend(file);
-    if (stats?.isFile()) return !options.accept(file);
-    return false;
+    if (!stats) return false;
+    if (stats.isDirectory()) return !descend(file);
+    return !options.accept(file);
   };
   const watcher: FSWatcher = watch(roots, {
     ignored,
@@ -78,12 +78,19 @@ export function startWatcher(options: WatcherOptions): Watcher {
     atomic: true,
     persistent: true,
   });
-  watcher.on('add', (file) => options.onFile(WatchEvent.Add, file));
-  watcher.on('change', (file) => options.onFile(WatchEvent.Change, file));
-  watcher.on('unlink', (file) => options.onFile(WatchEvent.Unlink, file));
+  // chokidar asks `ignored` without stats first, so a file can slip through; check again here.
+  const report = (event: WatchEvent) => (file: string) => {
+    if (options.accept(file)) options.onFile(event, file);
+  };
+  watcher.on('add', report(WatchEvent.Add));
+  watcher.on('change', report(WatchEvent.Change));
+  watcher.on('unlink', report(WatchEvent.Unlink));
   watcher.on('error', (error) => {
     const err = error as NodeJS.ErrnoException;
-    problem(err.path ?? 'watcher', err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message);
+    problem(
+      err.path ?? 'watcher',
+      err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message,
+    );
   });
   if (options.onReady) watcher.on('ready', options.onReady);
   return { close: () => watcher.close() };

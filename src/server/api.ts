@@ -34,7 +34,8 @@ const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
 /** Reads a request body as text and JSON, turning every failure into a 400 with a code. */
 async function readJson(c: Context): Promise<{ text: string; value: unknown }> {
   const text = await c.req.text();
-  if (text.trim() === '') throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
+  if (text.trim() === '')
+    throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
   try {
     return { text, value: JSON.parse(text.replace(/^\uFEFF/, '')) };
   } catch (error) {
@@ -68,7 +69,8 @@ function parseQuery(c: Context): SessionQuery {
   }
   const cursor = c.req.query('cursor');
   if (cursor !== undefined && cursor !== '') {
-    if (!/^\d+$/.test(cursor)) throw new ApiError(400, 'bad_query', `cursor "${cursor}" is not one this server gave`);
+    if (!/^\d+$/.test(cursor))
+      throw new ApiError(400, 'bad_query', `cursor "${cursor}" is not one this server gave`);
     query.cursor = cursor;
   }
   const project = c.req.query('project');
@@ -121,7 +123,15 @@ export function createApiRoutes({ registry, hub, logs, clock, health }: ApiDeps)
     const now = clock.now();
     const record = parsed.value;
     const workdir = typeof record.extra['workdir'] === 'string' ? (record.extra['workdir'] as string) : null;
-    const result = registry.apply({ source: 'push', record, raw: text, workdir, file: null, observedAt: now, dataTime: now });
+    const result = registry.apply({
+      source: 'push',
+      record,
+      raw: text,
+      workdir,
+      file: null,
+      observedAt: now,
+      dataTime: now,
+    });
     const session = result.session;
     const broadcastedTo = result.status === 'changed' ? result.sent : 0;
     return c.json({
@@ -143,12 +153,17 @@ export function createApiRoutes({ registry, hub, logs, clock, health }: ApiDeps)
     if (type.includes('json')) {
       const { value } = await readJson(c);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new ApiError(400, 'bad_fields', 'body must be a JSON object such as {"text":"...","level":"info"}');
+        throw new ApiError(
+          400,
+          'bad_fields',
+          'body must be a JSON object such as {"text":"...","level":"info"}',
+        );
       }
       entry = value as typeof entry;
     } else {
       entry = await c.req.text();
-      if (entry.trim() === '') throw new ApiError(400, 'bad_fields', 'body is empty: send a log line or a JSON event');
+      if (entry.trim() === '')
+        throw new ApiError(400, 'bad_fields', 'body is empty: send a log line or a JSON event');
     }
     const line = logs.append(session.id, entry, clock.now());
     const sent = hub.broadcastLog(session.id, [line]);

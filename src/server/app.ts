@@ -36,7 +36,12 @@ export function createApp(deps: AppDeps): Hono {
     app.use('*', async (c: Context, next: Next) => {
       const ingest = INGEST.test(c.req.path);
       if ((ingest || !publicView) && tokenOf(c) !== token) {
-        return sendError(c, 401, 'unauthorized', 'missing or wrong token: send "Authorization: Bearer <token>"');
+        return sendError(
+          c,
+          401,
+          'unauthorized',
+          'missing or wrong token: send "Authorization: Bearer <token>"',
+        );
       }
       return next();
     });
@@ -49,14 +54,22 @@ export function createApp(deps: AppDeps): Hono {
       onError: (c) => {
         // The rest of the body is never read, so this connection cannot carry another request.
         c.header('Connection', 'close');
-        return sendError(c, 413, 'payload_too_large', `request body is over the ${Math.round(maxBodyBytes / 1024)} KB limit`);
+        return sendError(
+          c,
+          413,
+          'payload_too_large',
+          `request body is over the ${Math.round(maxBodyBytes / 1024)} KB limit`,
+        );
       },
     }),
   );
 
   app.route('/api', createApiRoutes(deps));
   app.route('/', createLiveRoutes(deps));
-  app.route('/', createPageRoutes({ reader: deps.registry, clock: deps.clock, packageRoot: deps.packageRoot }));
+  app.route(
+    '/',
+    createPageRoutes({ reader: deps.registry, clock: deps.clock, packageRoot: deps.packageRoot }),
+  );
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) {

@@ -14,7 +14,9 @@ import { parseConfig, USAGE, type Config } from './config.js';
 import { packageRoot, startServer, type ServerHandle } from './main.js';
 import { defaultDbPath } from './store.js';
 
-const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 const log = (line: string) => console.error(`buildcast: ${line}`);
 
 /** Stops on the first SIGINT/SIGTERM; a second signal, or a hung close, exits at once. */
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const err = error as NodeJS.ErrnoException;
-  if (err.code === 'EADDRINUSE') console.error(`buildcast: port already in use (${err.message}); try --port 0`);
+  if (err.code === 'EADDRINUSE')
+    console.error(`buildcast: port already in use (${err.message}); try --port 0`);
   else console.error(`buildcast: ${err.stack ?? String(error)}`);
   process.exit(1);
 });

@@ -98,7 +98,11 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function parseValue(name: string, spec: FlagSpec, text: string): string | number | boolean | { error: string } {
+function parseValue(
+  name: string,
+  spec: FlagSpec,
+  text: string,
+): string | number | boolean | { error: string } {
   if (spec.kind === 'string' || spec.kind === 'list') return text;
   if (spec.kind === 'bool') {
     if (/^(1|true|yes|on|)$/i.test(text)) return true;
@@ -119,7 +123,12 @@ function parseValue(name: string, spec: FlagSpec, text: string): string | number
  * Resolves the configuration from arguments (without `node` and the script) and environment.
  * `defaultDb` is the per-user database path, computed by the caller.
  */
-export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>, cwd: string, defaultDb: string): ConfigResult {
+export function parseConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  defaultDb: string,
+): ConfigResult {
   const values = new Map<string, Array<string | number | boolean>>();
   let command: Command | null = null;
   const fail = (message: string): ConfigResult => ({ ok: false, message });
@@ -128,7 +137,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     const text = env[spec.env];
     if (text === undefined || text === '') continue;
     // Lists in variables are separated like PATH (":" here, ";" on Windows) or by commas.
-    const parts = spec.kind === 'list' ? text.split(new RegExp(`[,${path.delimiter}]`)).filter(Boolean) : [text];
+    const parts =
+      spec.kind === 'list' ? text.split(new RegExp(`[,${path.delimiter}]`)).filter(Boolean) : [text];
     const parsed = parts.map((part) => parseValue(name, spec, part));
     const bad = parsed.find((p): p is { error: string } => typeof p === 'object');
     if (bad) return fail(`${spec.env}: ${bad.error}`);

@@ -31,6 +31,11 @@ export function errorBody(code: ErrorCode, message: string): { error: { code: Er
   return { error: { code, message } };
 }
 
-export function sendError(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
+export function sendError(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  message: string,
+): Response {
   return c.json(errorBody(code, message), status);
 }

@@ -45,7 +45,13 @@ export class Hub {
   #heartbeat: TimerHandle | null = null;
   #framesSent = 0;
 
-  constructor({ clock, snapshot, heartbeatMs = 5_000, maxBufferedBytes = 8 * 1024 * 1024, onDrop = () => {} }: HubOptions) {
+  constructor({
+    clock,
+    snapshot,
+    heartbeatMs = 5_000,
+    maxBufferedBytes = 8 * 1024 * 1024,
+    onDrop = () => {},
+  }: HubOptions) {
     this.#clock = clock;
     this.#snapshot = snapshot;
     this.#heartbeatMs = heartbeatMs;
@@ -72,7 +78,15 @@ export class Hub {
       sessions.push(session);
       client.lastHash.set(session.id, hash);
     }
-    this.#deliver(client, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, serverTime, sessionId } satisfies ServerMessage));
+    this.#deliver(
+      client,
+      JSON.stringify({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        serverTime,
+        sessionId,
+      } satisfies ServerMessage),
+    );
     this.#deliver(client, JSON.stringify({ type: 'snapshot', sessions } satisfies ServerMessage));
     return client;
   }

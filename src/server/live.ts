@@ -29,7 +29,9 @@ function sameOrigin(c: Context, next: Next) {
       return Promise.resolve(sendError(c, 403, 'forbidden_origin', `bad Origin header "${origin}"`));
     }
     if (host !== c.req.header('host')) {
-      return Promise.resolve(sendError(c, 403, 'forbidden_origin', `origin ${origin} may not open this stream`));
+      return Promise.resolve(
+        sendError(c, 403, 'forbidden_origin', `origin ${origin} may not open this stream`),
+      );
     }
   }
   return next();
@@ -52,7 +54,10 @@ export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
     const sessionId = c.req.param('id') ?? null;
     let client: HubClient | null = null;
     return {
-      onOpen(_event: Event, ws: { raw?: WebSocketLike; send(t: string): void; close(code?: number, reason?: string): void }) {
+      onOpen(
+        _event: Event,
+        ws: { raw?: WebSocketLike; send(t: string): void; close(code?: number, reason?: string): void },
+      ) {
         const raw = ws.raw as (WebSocketLike & { bufferedAmount?: number }) | undefined;
         client = hub.connect(
           {

@@ -33,7 +33,8 @@ export class LogBook {
   /** Adds one entry (a text line or a JSON event) and returns the stored line. */
   append(sessionId: string, entry: string | Record<string, unknown>, now: number, source = 'push'): LogLine {
     const rawText = typeof entry === 'string' ? entry : textOf(entry);
-    const text = rawText.length > MAX_TEXT ? `${rawText.slice(0, MAX_TEXT)}… (${rawText.length} characters)` : rawText;
+    const text =
+      rawText.length > MAX_TEXT ? `${rawText.slice(0, MAX_TEXT)}… (${rawText.length} characters)` : rawText;
     const seq = (this.#seq.get(sessionId) ?? 0) + 1;
     this.#seq.set(sessionId, seq);
     const line: LogLine = {

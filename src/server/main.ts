@@ -44,7 +44,10 @@ export interface StartOptions {
 }
 
 /** Starts buildcast from a resolved configuration; resolves once it is listening. */
-export async function startServer(config: Config, { clock = systemClock, log = () => {}, version = '0.0.0' }: StartOptions = {}): Promise<ServerHandle> {
+export async function startServer(
+  config: Config,
+  { clock = systemClock, log = () => {}, version = '0.0.0' }: StartOptions = {},
+): Promise<ServerHandle> {
   const store = openStore(config.db);
   const writer = new WriteCoalescer({
     store,
@@ -115,13 +118,15 @@ export async function startServer(config: Config, { clock = systemClock, log = (
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
-      resolve(s),
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } },
+      () => resolve(s),
     );
     s.once('error', reject);
   });
   const address = server.address() as AddressInfo;
-  const shownHost = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  const shownHost =
+    config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost}:${address.port}`;
 
   hub.start();

@@ -16,7 +16,7 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import type { SessionReader } from './session-query.js';
 import { createAssetCache, createAssetRoutes } from './assets.js';
-import type { SafeHtml } from './render/html.js';
+import { html, raw, type SafeHtml } from './render/html.js';
 import { renderCard } from './render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from './render/dashboard.js';
 import { PAGE_CSP, renderNotFoundPage } from './render/layout.js';
@@ -39,7 +39,8 @@ const HTML_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-function sendHtml(c: Context, markup: SafeHtml | string, status: 200 | 404 | 500 = 200): Response {
+/** Only `SafeHtml` goes out, so a plain string from a build cannot reach a page by mistake. */
+function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 | 500 = 200): Response {
   return c.body(markup.toString(), status, { ...HTML_HEADERS, 'Content-Security-Policy': PAGE_CSP });
 }
 
@@ -56,9 +57,12 @@ export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono
 
   app.get('/', async (c) => {
     const shell = await cache.load(shellFile);
-    if (shell === null) return sendHtml(c, 'buildcast: public/dashboard.html is missing from this install.', 500);
+    if (shell === null) {
+      return sendHtml(c, html`buildcast: public/dashboard.html is missing from this install.`, 500);
+    }
     const tab = parseTab(c.req.query('tab'));
-    return sendHtml(c, shellForTab(Buffer.from(shell).toString('utf8'), tab));
+    // The shell is buildcast's own file and `tab` one of four fixed names.
+    return sendHtml(c, raw(shellForTab(Buffer.from(shell).toString('utf8'), tab)));
   });
 
   app.get('/sessions/:id', (c) => {
@@ -76,21 +80,21 @@ export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono
     const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
     const now = clock.now();
     if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now));
-    const list = renderSessionList(page, tab, now).toString();
+    const list = renderSessionList(page, tab, now);
     const withTabs = c.req.query('tabs') === '1';
-    return sendHtml(c, withTabs ? list + renderTabs(reader.counts(), tab, { oob: true }).toString() : list);
+    return sendHtml(c, withTabs ? html`${list}${renderTabs(reader.counts(), tab, { oob: true })}` : list);
   });
 
   app.get('/fragments/cards/:id', (c) => {
     const session = reader.get(c.req.param('id'));
-    if (!session) return sendHtml(c, '', 404);
+    if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderCard(session, clock.now()));
   });
 
   app.get('/fragments/sessions/:id/detail', (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
-    if (!session) return sendHtml(c, '', 404);
+    if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderSessionDetail(session, reader.raw(id), clock.now()));
   });
 

@@ -68,7 +68,14 @@ export class SessionRegistry implements SessionReader {
   #sorted: Session[] | null = null;
   #stallTimer: TimerHandle | null = null;
 
-  constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000, onChange = () => 0 }: RegistryOptions) {
+  constructor({
+    store,
+    writer,
+    clock,
+    freshMs = 10_000,
+    stallMs = 600_000,
+    onChange = () => 0,
+  }: RegistryOptions) {
     this.#store = store;
     this.#writer = writer;
     this.#clock = clock;
@@ -117,9 +124,15 @@ export class SessionRegistry implements SessionReader {
     );
     const entry = identity.kind === 'existing' ? this.#entries.get(identity.id) : undefined;
     if (!shouldApply(entry, observation, now, this.#freshMs)) {
-      return { status: 'ignored', session: entry?.session, reason: 'a fresher live file speaks for this session' };
+      return {
+        status: 'ignored',
+        session: entry?.session,
+        reason: 'a fresher live file speaks for this session',
+      };
     }
-    const startedAt = entry?.session.startedAt ?? (identity.kind === 'new' ? identity.startedAt : observation.record.startedAt!);
+    const startedAt =
+      entry?.session.startedAt ??
+      (identity.kind === 'new' ? identity.startedAt : observation.record.startedAt!);
     const next = applyObservation(entry?.session, { id: identity.id, startedAt }, project, observation);
     if (observation.file) {
       this.#sessionByFile.set(observation.file, next.id);
@@ -139,7 +152,11 @@ export class SessionRegistry implements SessionReader {
 
   /** A source could not be read: the session keeps its last good state and shows why (SPEC 7). */
   fault(fault: SourceFault): Session | undefined {
-    const warning: SourceWarning = { file: fault.file, reason: fault.reason, at: new Date(fault.observedAt).toISOString() };
+    const warning: SourceWarning = {
+      file: fault.file,
+      reason: fault.reason,
+      at: new Date(fault.observedAt).toISOString(),
+    };
     const id = this.#sessionByFile.get(fault.file) ?? this.#sessionForWorkdir(fault.workdir);
     const entry = id ? this.#entries.get(id) : undefined;
     if (!entry) {
@@ -223,7 +240,11 @@ export class SessionRegistry implements SessionReader {
     const needle = query.q?.trim().toLowerCase();
     const state = query.state ?? 'all';
     const matches = this.#ordered().filter((s) => {
-      if (state === 'active' ? s.state !== 'running' && s.state !== 'stalled' : state !== 'all' && s.state !== state) {
+      if (
+        state === 'active'
+          ? s.state !== 'running' && s.state !== 'stalled'
+          : state !== 'all' && s.state !== state
+      ) {
         return false;
       }
       if (query.project !== undefined && s.project !== query.project) return false;
@@ -240,7 +261,9 @@ export class SessionRegistry implements SessionReader {
   #ordered(): Session[] {
     this.#sorted ??= [...this.#entries.values()]
       .map((entry) => entry.session)
-      .sort((a, b) => (a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1));
+      .sort((a, b) =>
+        a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1,
+      );
     return this.#sorted;
   }
 

@@ -75,12 +75,19 @@ describe('hub', () => {
     hub.connect(one, 'b');
     hub.publish(session('a', 'x'), 'h1');
     hub.publish(session('b', 'x'), 'h2');
-    expect(one.frames.filter((f) => f.type === 'session').map((f) => (f as { session: Session }).session.id)).toEqual(['b']);
+    expect(
+      one.frames.filter((f) => f.type === 'session').map((f) => (f as { session: Session }).session.id),
+    ).toEqual(['b']);
   });
 
   it('drops a client that does not keep up or fails, without touching the others', () => {
     const dropped: string[] = [];
-    const hub = new Hub({ clock: new FakeClock(), snapshot: () => [], maxBufferedBytes: 1_000, onDrop: (_c, reason) => dropped.push(reason) });
+    const hub = new Hub({
+      clock: new FakeClock(),
+      snapshot: () => [],
+      maxBufferedBytes: 1_000,
+      onDrop: (_c, reason) => dropped.push(reason),
+    });
     const slow = new RecordingTransport();
     const broken = new RecordingTransport();
     const healthy = new RecordingTransport();

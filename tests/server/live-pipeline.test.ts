@@ -7,7 +7,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session, SessionMessage } from '../../src/shared/protocol.js';
 import type { ServerHandle } from '../../src/server/main.js';
-import { eventually, FrameClient, phase, removeDir, sleep, startTestServer, tempDir, writePhaseFile } from '../helpers/server.js';
+import {
+  eventually,
+  FrameClient,
+  phase,
+  removeDir,
+  sleep,
+  startTestServer,
+  tempDir,
+  writePhaseFile,
+} from '../helpers/server.js';
 
 const isSession =
   (check: (s: Session) => boolean) =>
@@ -31,7 +40,11 @@ describe('live pipeline', () => {
   });
 
   async function start(overrides = {}) {
-    server = await startTestServer({ roots: [path.join(root, 'builds')], db: path.join(root, 'buildcast.db'), ...overrides });
+    server = await startTestServer({
+      roots: [path.join(root, 'builds')],
+      db: path.join(root, 'buildcast.db'),
+      ...overrides,
+    });
     return server;
   }
 
@@ -48,7 +61,10 @@ describe('live pipeline', () => {
     expect(client.frames[0]).toMatchObject({ type: 'hello', protocol: 1, sessionId: null });
     expect(client.frames[1]).toEqual({ type: 'snapshot', sessions: [] });
 
-    writePhaseFile(path.join(root, 'builds', 'weather'), phase({ current_phase: 'Test', phase_number: '4/7', status: 'testing', test_iteration: 2 }));
+    writePhaseFile(
+      path.join(root, 'builds', 'weather'),
+      phase({ current_phase: 'Test', phase_number: '4/7', status: 'testing', test_iteration: 2 }),
+    );
     const frame = await client.waitFor(isSession((s) => s.currentPhase === 'Test'));
     expect(frame.session).toMatchObject({
       id: 'weather-app-20261120T140211Z',
@@ -90,7 +106,10 @@ describe('live pipeline', () => {
 
   it('keeps the last good state when a file breaks, reports it, and clears it on the next good write', async () => {
     const workdir = path.join(root, 'builds', 'weather');
-    const file = writePhaseFile(workdir, phase({ current_phase: 'Builder', phase_number: '3/7', status: 'building' }));
+    const file = writePhaseFile(
+      workdir,
+      phase({ current_phase: 'Builder', phase_number: '3/7', status: 'building' }),
+    );
     await start();
     const client = await connect();
     await eventually(() => server!.registry.size === 1);
@@ -102,7 +121,10 @@ describe('live pipeline', () => {
     expect(warned.session.warnings[0]!.file).toBe(file);
     expect(warned.session.warnings[0]!.reason).toMatch(/JSON/i);
 
-    const detail = (await (await fetch(`${server!.url}/api/sessions/${id}`)).json()) as { session: Session; warnings: Session['warnings'] };
+    const detail = (await (await fetch(`${server!.url}/api/sessions/${id}`)).json()) as {
+      session: Session;
+      warnings: Session['warnings'];
+    };
     expect(detail.session.currentPhase).toBe('Builder');
     expect(detail.warnings[0]).toMatchObject({ file });
 
@@ -118,8 +140,19 @@ describe('live pipeline', () => {
   it('delivers a push from POST /api/phase-update to sockets and answers in the expected shape', async () => {
     await start();
     const all = await connect();
-    const body = JSON.stringify(phase({ session_id: 'pushed-app', current_phase: 'Architect', phase_number: '2/7', status: 'designing' }));
-    const response = await fetch(`${server!.url}/api/phase-update`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const body = JSON.stringify(
+      phase({
+        session_id: 'pushed-app',
+        current_phase: 'Architect',
+        phase_number: '2/7',
+        status: 'designing',
+      }),
+    );
+    const response = await fetch(`${server!.url}/api/phase-update`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'received',
@@ -139,7 +172,12 @@ describe('live pipeline', () => {
 
   it('rejects malformed pushes with JSON errors and changes nothing', async () => {
     await start({ maxBodyBytes: 256 * 1024 });
-    const post = (body: string) => fetch(`${server!.url}/api/phase-update`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${server!.url}/api/phase-update`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
     const bad = await post('{"session_id": ');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_json');
@@ -163,21 +201,37 @@ describe('live pipeline', () => {
     const client = await connect();
     writePhaseFile(workdir, phase({ current_phase: 'Feedback', phase_number: '7/8', status: 'completed' }));
     await client.waitFor(isSession((s) => s.state === 'completed'));
-    writePhaseFile(workdir, phase({ started_at: '2026-11-20T16:00:00Z', last_updated: '2026-11-20T16:00:00Z' }));
+    writePhaseFile(
+      workdir,
+      phase({ started_at: '2026-11-20T16:00:00Z', last_updated: '2026-11-20T16:00:00Z' }),
+    );
     const second = await client.waitFor(isSession((s) => s.id === 'weather-app-20261120T160000Z'));
     expect(second.session.state).toBe('running');
 
-    const list = (await (await fetch(`${server!.url}/api/sessions?project=weather-app`)).json()) as { sessions: Session[]; total: number };
+    const list = (await (await fetch(`${server!.url}/api/sessions?project=weather-app`)).json()) as {
+      sessions: Session[];
+      total: number;
+    };
     expect(list.total).toBe(2);
     const first = list.sessions.find((s) => s.id === 'weather-app-20261120T140211Z')!;
     expect(first).toMatchObject({ state: 'completed', currentPhase: 'Feedback', progressPercent: 100 });
-    const completed = (await (await fetch(`${server!.url}/api/sessions?state=completed`)).json()) as { total: number };
+    const completed = (await (await fetch(`${server!.url}/api/sessions?state=completed`)).json()) as {
+      total: number;
+    };
     expect(completed.total).toBe(1);
   });
 
   it('restores everything after a restart, without sending it again as a change', async () => {
     const workdir = path.join(root, 'builds', 'weather');
-    writePhaseFile(workdir, phase({ current_phase: 'Builder', phase_number: '3/7', status: 'building', phases_completed: ['Scout', 'Architect'] }));
+    writePhaseFile(
+      workdir,
+      phase({
+        current_phase: 'Builder',
+        phase_number: '3/7',
+        status: 'building',
+        phases_completed: ['Scout', 'Architect'],
+      }),
+    );
     await start();
     await eventually(() => server!.registry.size === 1);
     writePhaseFile(workdir, '{broken');
@@ -210,7 +264,10 @@ describe('live pipeline', () => {
     };
     await read(/event: snapshot/);
     expect(text).toMatch(/event: hello\ndata: \{"type":"hello"/);
-    await fetch(`${server!.url}/api/phase-update`, { method: 'POST', body: JSON.stringify(phase({ session_id: 'sse-app' })) });
+    await fetch(`${server!.url}/api/phase-update`, {
+      method: 'POST',
+      body: JSON.stringify(phase({ session_id: 'sse-app' })),
+    });
     await read(/event: session/);
     expect(text).toContain('"project":"sse-app"');
     controller.abort();
@@ -218,7 +275,9 @@ describe('live pipeline', () => {
 
   it('refuses a socket from another origin', async () => {
     await start();
-    await expect(FrameClient.connect(server!.url.replace('http', 'ws') + '/ws', { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(
+      FrameClient.connect(server!.url.replace('http', 'ws') + '/ws', { Origin: 'http://evil.example' }),
+    ).rejects.toThrow(/403/);
   });
 
   it('survives a vanished folder and a file too large to read', async () => {
@@ -228,11 +287,15 @@ describe('live pipeline', () => {
     await eventually(() => server!.registry.size === 1);
     const folder = path.join(workdir, '.context-foundry');
     writeFileSync(path.join(folder, 'current-phase.json'), ' '.repeat(17 * 1024 * 1024));
-    await eventually(() => server!.registry.get('weather-app-20261120T140211Z')?.warnings[0]?.reason.match(/limit/));
+    await eventually(() =>
+      server!.registry.get('weather-app-20261120T140211Z')?.warnings[0]?.reason.match(/limit/),
+    );
     removeDir(workdir);
     await sleep(200);
     expect(server!.registry.get('weather-app-20261120T140211Z')?.currentPhase).toBe('Scout');
     writePhaseFile(workdir, phase({ current_phase: 'Architect', phase_number: '2/7' }));
-    await eventually(() => server!.registry.get('weather-app-20261120T140211Z')?.currentPhase === 'Architect');
+    await eventually(
+      () => server!.registry.get('weather-app-20261120T140211Z')?.currentPhase === 'Architect',
+    );
   });
 });

@@ -7,12 +7,24 @@ import { SessionRegistry } from '../../src/server/registry.js';
 import { openStore, type Store } from '../../src/server/store.js';
 import { WriteCoalescer } from '../../src/server/write-coalescer.js';
 
-function observation(clock: FakeClock, fields: Record<string, unknown>, source: PhaseObservation['source'] = 'live'): PhaseObservation {
+function observation(
+  clock: FakeClock,
+  fields: Record<string, unknown>,
+  source: PhaseObservation['source'] = 'live',
+): PhaseObservation {
   const raw = JSON.stringify({ session_id: 'weather-app', started_at: '2026-11-20T14:00:00Z', ...fields });
   const parsed = parsePhaseFile(raw);
   if (!parsed.ok) throw new Error(parsed.problem.message);
   const file = '/builds/weather/.context-foundry/current-phase.json';
-  return { source, record: parsed.value, raw, workdir: '/builds/weather', file, observedAt: clock.now(), dataTime: clock.now() };
+  return {
+    source,
+    record: parsed.value,
+    raw,
+    workdir: '/builds/weather',
+    file,
+    observedAt: clock.now(),
+    dataTime: clock.now(),
+  };
 }
 
 describe('session registry', () => {
@@ -42,9 +54,13 @@ describe('session registry', () => {
 
   it('announces a change once and identical content never', () => {
     const { clock, registry, changes } = setup();
-    expect(registry.apply(observation(clock, { current_phase: 'Scout', status: 'researching' })).status).toBe('changed');
+    expect(registry.apply(observation(clock, { current_phase: 'Scout', status: 'researching' })).status).toBe(
+      'changed',
+    );
     clock.advance(1_000);
-    expect(registry.apply(observation(clock, { current_phase: 'Scout', status: 'researching' })).status).toBe('unchanged');
+    expect(registry.apply(observation(clock, { current_phase: 'Scout', status: 'researching' })).status).toBe(
+      'unchanged',
+    );
     expect(changes).toHaveLength(1);
     const hash = registry.hash('weather-app-20261120T140000Z');
     clock.advance(1_000);
@@ -71,13 +87,17 @@ describe('session registry', () => {
   it('coalesces storage writes for a busy session and writes a final state at once', () => {
     const { clock, store, registry } = setup();
     for (let i = 0; i < 20; i++) {
-      registry.apply(observation(clock, { current_phase: 'Test', status: 'testing', progress_detail: `step ${i}` }));
+      registry.apply(
+        observation(clock, { current_phase: 'Test', status: 'testing', progress_detail: `step ${i}` }),
+      );
       clock.advance(10);
     }
     expect(store.loadSessions()).toHaveLength(0);
     clock.advance(1_000);
     expect(store.loadSessions()[0]!.progressDetail).toBe('step 19');
-    registry.apply(observation(clock, { current_phase: 'Feedback', phase_number: '7/8', status: 'completed' }));
+    registry.apply(
+      observation(clock, { current_phase: 'Feedback', phase_number: '7/8', status: 'completed' }),
+    );
     expect(store.loadSessions()[0]!.state).toBe('completed');
   });
 
@@ -85,25 +105,41 @@ describe('session registry', () => {
     const { clock, registry } = setup();
     registry.apply(observation(clock, { current_phase: 'Builder', status: 'building' }));
     clock.advance(2_000);
-    const ignored = registry.apply(observation(clock, { current_phase: 'Scout', status: 'in-progress' }, 'checkpoint'));
+    const ignored = registry.apply(
+      observation(clock, { current_phase: 'Scout', status: 'in-progress' }, 'checkpoint'),
+    );
     expect(ignored.status).toBe('ignored');
-    expect(registry.get('weather-app-20261120T140000Z')).toMatchObject({ currentPhase: 'Builder', source: 'live' });
+    expect(registry.get('weather-app-20261120T140000Z')).toMatchObject({
+      currentPhase: 'Builder',
+      source: 'live',
+    });
     clock.advance(30_000);
     registry.apply(observation(clock, { current_phase: 'Test', status: 'in-progress' }, 'checkpoint'));
-    expect(registry.get('weather-app-20261120T140000Z')).toMatchObject({ currentPhase: 'Test', source: 'checkpoint' });
+    expect(registry.get('weather-app-20261120T140000Z')).toMatchObject({
+      currentPhase: 'Test',
+      source: 'checkpoint',
+    });
   });
 
   it('lists by tab, project and text, newest change first, with a cursor', () => {
     const { clock, registry } = setup();
     for (let i = 0; i < 5; i++) {
-      registry.apply(observation(clock, { session_id: `app-${i}`, current_phase: 'Test', status: i === 4 ? 'failed' : 'testing' }));
+      registry.apply(
+        observation(clock, {
+          session_id: `app-${i}`,
+          current_phase: 'Test',
+          status: i === 4 ? 'failed' : 'testing',
+        }),
+      );
       clock.advance(1_000);
     }
     expect(registry.counts()).toEqual({ active: 4, completed: 0, failed: 1, all: 5 });
     const page = registry.list({ state: 'active', limit: 3 });
     expect(page.sessions.map((s) => s.project)).toEqual(['app-3', 'app-2', 'app-1']);
     expect(page.total).toBe(4);
-    expect(registry.list({ state: 'active', limit: 3, cursor: page.nextCursor! }).sessions.map((s) => s.project)).toEqual(['app-0']);
+    expect(
+      registry.list({ state: 'active', limit: 3, cursor: page.nextCursor! }).sessions.map((s) => s.project),
+    ).toEqual(['app-0']);
     expect(registry.list({ q: 'APP-2' }).total).toBe(1);
     expect(registry.list({ state: 'failed' }).sessions[0]!.project).toBe('app-4');
   });

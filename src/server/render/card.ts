@@ -52,8 +52,10 @@ export function progressBar(percent: number | null, label: string): SafeHtml {
 }
 
 function segmentTime(segment: PipelineSegment, now: number): SafeHtml | null {
-  if (segment.status === 'current' && segment.startedAt !== null) return elapsed(segment.startedAt, null, now);
-  if (segment.durationMs !== null) return html`<span class="elapsed">${formatDuration(segment.durationMs)}</span>`;
+  if (segment.status === 'current' && segment.startedAt !== null)
+    return elapsed(segment.startedAt, null, now);
+  if (segment.durationMs !== null)
+    return html`<span class="elapsed">${formatDuration(segment.durationMs)}</span>`;
   return null;
 }
 
@@ -64,7 +66,8 @@ export function pipelineRow(session: Session, now: number): SafeHtml {
   return html`<ol class="pipeline" aria-label="Phases">
     ${segments.map((segment) => {
       const time = segmentTime(segment, now);
-      const label = `${segment.name}: ${SEGMENT_LABELS[segment.status]}`;
+      const took = segment.status !== 'current' && segment.durationMs !== null;
+      const label = `${segment.name}: ${SEGMENT_LABELS[segment.status]}${took ? ` in ${formatDuration(segment.durationMs ?? 0)}` : ''}`;
       return html`<li
         class="${classes('seg', `seg-${segment.status}`, !segment.canonical && 'seg-extra')}"
         data-status="${segment.status}"
@@ -119,9 +122,12 @@ export function renderCard(session: Session, now: number): SafeHtml {
       </h3>
       ${stateBadge(session.state)}
     </header>
-    ${pipelineRow(session, now)} ${phaseLine(session)} ${progressBar(session.progressPercent, 'Build progress')}
-    ${session.progressDetail !== null &&
-    html`<p class="detail" title="${session.progressDetail}">${session.progressDetail}</p>`}
+    ${pipelineRow(session, now)} ${phaseLine(session)}
+    ${progressBar(session.progressPercent, 'Build progress')}
+    ${
+      session.progressDetail !== null &&
+      html`<p class="detail" title="${session.progressDetail}">${session.progressDetail}</p>`
+    }
     <dl class="stats">
       <div class="stat stat-iteration">
         <dt>Test iteration</dt>
@@ -140,6 +146,8 @@ export function renderCard(session: Session, now: number): SafeHtml {
         <dd>${elapsed(session.startedAt, session.endedAt, now)}</dd>
       </div>
     </dl>
-    <footer class="card-foot">${sourceBadge(session)} ${warningsBadge(session)} ${freshStamp(session.updatedAt, now)}</footer>
+    <footer class="card-foot">
+      ${sourceBadge(session)} ${warningsBadge(session)} ${freshStamp(session.updatedAt, now)}
+    </footer>
   </article>`;
 }

@@ -48,10 +48,13 @@ function render(value: HtmlValue): string {
   if (value === null || value === undefined || typeof value === 'boolean') return '';
   if (value instanceof SafeHtml) return value.toString();
   if (typeof value === 'number') return escapeHtml(String(value));
-  if (typeof value === 'string') return escapeHtml(value);
-  let out = '';
-  for (const item of value) out += render(item);
-  return out;
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value as readonly HtmlValue[]) out += render(item);
+    return out;
+  }
+  // Strings, and anything that slipped past the types: always escaped.
+  return escapeHtml(String(value));
 }
 
 /** Tagged template: the literal parts are trusted markup, every `${value}` is escaped. */

@@ -47,7 +47,12 @@ export function renderPage({ title, main, sessionId }: PageOptions): SafeHtml {
         <header class="site-header">
           <a class="brand" href="/"><img src="/favicon.svg" alt="" width="24" height="24" /> buildcast</a>
           <div class="conn-wrap">
-            <span id="connection" class="conn conn-connecting" data-conn="connecting" role="status" aria-live="polite"
+            <span
+              id="connection"
+              class="conn conn-connecting"
+              data-conn="connecting"
+              role="status"
+              aria-live="polite"
               >Connecting…</span
             >
             <span id="heartbeat" class="heartbeat" aria-hidden="true"></span>

@@ -26,7 +26,8 @@ export const sessionPath = (sessionId: string): string => `/sessions/${id(sessio
 export const cardFragmentPath = (sessionId: string): string => `/fragments/cards/${id(sessionId)}`;
 
 /** The live part of a session page. */
-export const detailFragmentPath = (sessionId: string): string => `/fragments/sessions/${id(sessionId)}/detail`;
+export const detailFragmentPath = (sessionId: string): string =>
+  `/fragments/sessions/${id(sessionId)}/detail`;
 
 /** The tab bar with `tab` selected. */
 export const tabsFragmentPath = (tab: SessionTab): string => `/fragments/tabs?tab=${tab}`;

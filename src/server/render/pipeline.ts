@@ -110,7 +110,12 @@ function sumDurations(spans: PhaseSpan[]): number | null {
   return known.length === 0 ? null : known.reduce((total, span) => total + (span.durationMs ?? 0), 0);
 }
 
-function statusOf(entry: Entry, session: Session, currentKey: string | null, currentIndex: number | null): SegmentStatus {
+function statusOf(
+  entry: Entry,
+  session: Session,
+  currentKey: string | null,
+  currentIndex: number | null,
+): SegmentStatus {
   const isCurrent = entry.key === currentKey;
   const ended = session.state === 'completed' || session.state === 'failed';
   const last = entry.spans[entry.spans.length - 1];

@@ -38,7 +38,10 @@ function header(session: Session, now: number): SafeHtml {
           >${formatTimestamp(session.startedAt)}</time
         ></span
       >
-      <span>${session.endedAt === null ? 'Running for' : 'Took'} ${elapsed(session.startedAt, session.endedAt, now)}</span>
+      <span
+        >${session.endedAt === null ? 'Running for' : 'Took'}
+        ${elapsed(session.startedAt, session.endedAt, now)}</span
+      >
       ${freshStamp(session.updatedAt, now)}
     </p>
     ${session.workdir !== null && html`<p class="workdir"><code>${session.workdir}</code></p>`}

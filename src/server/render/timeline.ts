@@ -27,7 +27,8 @@ function timeCell(iso: string | null): SafeHtml {
 function durationCell(span: PhaseSpan, session: Session, now: number): SafeHtml {
   if (span.durationMs !== null) return html`<td class="t-duration">${formatDuration(span.durationMs)}</td>`;
   const running = span.status === 'running' && span.endedAt === null && session.endedAt === null;
-  if (running && span.startedAt !== null) return html`<td class="t-duration">${elapsed(span.startedAt, null, now)}</td>`;
+  if (running && span.startedAt !== null)
+    return html`<td class="t-duration">${elapsed(span.startedAt, null, now)}</td>`;
   return html`<td class="t-duration">${UNKNOWN}</td>`;
 }
 
@@ -64,7 +65,8 @@ export function renderTimeline(session: Session, now: number): SafeHtml {
           (segment) =>
             html`<tr class="t-row t-upcoming" data-status="upcoming">
               <th scope="row" class="t-phase">
-                ${segment.name} ${segment.number !== null && html`<span class="phase-number">${segment.number}</span>`}
+                ${segment.name}
+                ${segment.number !== null && html`<span class="phase-number">${segment.number}</span>`}
               </th>
               <td class="t-status"><span class="pill pill-upcoming">Upcoming</span></td>
               <td class="t-time">${UNKNOWN}</td>

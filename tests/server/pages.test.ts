@@ -1,0 +1,270 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/shared/clock.js';
+import type { Session } from '../../src/shared/protocol.js';
+import { createPageRoutes } from '../../src/server/pages.js';
+import { ArrayReader, makeSession, span } from './render/fixtures.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A package folder like an installed buildcast: the real public/ files and a built client. */
+let packageRoot: string;
+
+beforeAll(() => {
+  packageRoot = mkdtempSync(path.join(tmpdir(), 'buildcast-pages-'));
+  cpSync(path.join(repoRoot, 'public'), path.join(packageRoot, 'public'), { recursive: true });
+  mkdirSync(path.join(packageRoot, 'dist', 'src', 'client'), { recursive: true });
+  writeFileSync(path.join(packageRoot, 'dist', 'src', 'client', 'main.js'), 'console.log("client");\n');
+  writeFileSync(path.join(packageRoot, 'dist', 'src', 'client', 'main.js.map'), '{"version":3}');
+  writeFileSync(path.join(packageRoot, 'package.json'), '{"name":"SECRET-PACKAGE-FILE"}');
+});
+
+afterAll(() => rmSync(packageRoot, { recursive: true, force: true }));
+
+function pages(sessions: Session[] = [], raws: Record<string, string> = {}) {
+  const clock = new FakeClock('2026-11-20T14:00:00Z');
+  return createPageRoutes({ reader: new ArrayReader(sessions, raws), clock, packageRoot });
+}
+
+const finished = (id: string, state: 'completed' | 'failed', updatedAt = '2026-11-20T12:00:00Z') =>
+  makeSession({ id, project: id, state, updatedAt, endedAt: updatedAt, activity: state });
+
+describe('dashboard shell', () => {
+  it('serves the shell with the connection indicator and the containers htmx fills', async () => {
+    const res = await pages().request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const body = await res.text();
+    expect(body).toContain('id="connection"');
+    expect(body).toContain('aria-live="polite"');
+    expect(body).toContain('hx-get="/fragments/tabs?tab=active"');
+    expect(body).toContain('hx-get="/fragments/sessions?tab=active"');
+    expect(body).toContain('hx-trigger="load, bc:list from:body"');
+    expect(body).toContain('src="/assets/htmx.min.js"');
+    expect(body).toContain('src="/assets/client/main.js"');
+    expect(body).not.toMatch(/https?:\/\//);
+  });
+
+  it('opens on the tab named in the address, and ignores names that are not tabs', async () => {
+    const app = pages();
+    const failed = await (await app.request('/?tab=failed')).text();
+    expect(failed).toContain('hx-get="/fragments/sessions?tab=failed"');
+    expect(failed).toContain('hx-get="/fragments/tabs?tab=failed"');
+    const bogus = await (await app.request('/?tab=%22%3E%3Cscript%3E')).text();
+    expect(bogus).toContain('hx-get="/fragments/sessions?tab=active"');
+    expect(bogus).not.toContain('<script>');
+  });
+});
+
+describe('tabs fragment', () => {
+  it('shows a count per tab and marks the selected one', async () => {
+    const app = pages([
+      makeSession({ id: 'a' }),
+      makeSession({ id: 'b', state: 'stalled' }),
+      finished('c', 'completed'),
+      finished('d', 'failed'),
+    ]);
+    const body = await (await app.request('/fragments/tabs?tab=completed')).text();
+    expect(body).toContain('id="tabs"');
+    const tab = (name: string) =>
+      new RegExp(`id="tab-${name}"[^>]*aria-selected="(true|false)"[\\s\\S]*?data-count="(\\d+)"`);
+    expect(body.match(tab('active'))?.slice(1)).toEqual(['false', '2']);
+    expect(body.match(tab('completed'))?.slice(1)).toEqual(['true', '1']);
+    expect(body.match(tab('failed'))?.slice(1)).toEqual(['false', '1']);
+    expect(body.match(tab('all'))?.slice(1)).toEqual(['false', '4']);
+    expect(body).toContain('hx-push-url="/?tab=failed"');
+    expect(body).not.toContain('hx-trigger="load');
+  });
+});
+
+describe('session list fragment', () => {
+  it('lists the cards of a tab and only those', async () => {
+    const app = pages([
+      makeSession({ id: 'run-1', project: 'weather-app' }),
+      finished('done-1', 'completed'),
+    ]);
+    const active = await (await app.request('/fragments/sessions?tab=active')).text();
+    expect(active).toContain('id="session-list"');
+    expect(active).toContain('data-tab="active"');
+    expect(active).toContain('id="card-run-1"');
+    expect(active).not.toContain('id="card-done-1"');
+    const all = await (await app.request('/fragments/sessions?tab=all')).text();
+    expect(all).toContain('id="card-run-1"');
+    expect(all).toContain('id="card-done-1"');
+  });
+
+  it('shows an honest empty state on every tab', async () => {
+    const app = pages();
+    const text = async (tab: string) => (await app.request(`/fragments/sessions?tab=${tab}`)).text();
+    expect(await text('active')).toContain('No builds running.');
+    expect(await text('active')).toContain('<code>buildcast demo</code>');
+    expect(await text('completed')).toContain('No completed builds yet.');
+    expect(await text('failed')).toContain('No failed builds.');
+    expect(await text('all')).toContain('No builds yet.');
+  });
+
+  it('pages with a "Show more" button that swaps itself for the next cards', async () => {
+    const sessions = Array.from({ length: 60 }, (_, i) =>
+      makeSession({
+        id: `s-${i}`,
+        updatedAt: new Date(Date.parse('2026-11-20T13:00:00Z') + i * 1000).toISOString(),
+      }),
+    );
+    const app = pages(sessions);
+    const first = await (await app.request('/fragments/sessions?tab=active')).text();
+    expect(first.match(/<article/g)).toHaveLength(50);
+    expect(first).toContain('id="card-s-59"');
+    const more = first.match(/id="show-more"[\s\S]*?hx-get="([^"]+)"/)?.[1]?.replaceAll('&amp;', '&');
+    expect(more).toBe('/fragments/sessions?tab=active&cursor=50');
+    expect(first).toContain('hx-swap="outerHTML"');
+    const second = await (await app.request(more ?? '')).text();
+    expect(second.match(/<article/g)).toHaveLength(10);
+    expect(second).toContain('id="card-s-0"');
+    expect(second).not.toContain('id="session-list"');
+    expect(second).not.toContain('show-more');
+  });
+
+  it('carries the tab bar out of band when a tab is clicked', async () => {
+    const body = await (
+      await pages([finished('x', 'failed')]).request('/fragments/sessions?tab=failed&tabs=1')
+    ).text();
+    expect(body).toContain('id="session-list"');
+    expect(body).toMatch(/<nav[^>]*id="tabs"[^>]*hx-swap-oob="true"/);
+    expect(body).toMatch(/id="tab-failed"[^>]*aria-selected="true"/);
+  });
+});
+
+describe('untrusted build text', () => {
+  const hostile = makeSession({
+    id: 'evil-20261120T140211Z',
+    project: '<script>alert(1)</script>',
+    progressDetail: '"><img src=x onerror=alert(1)>',
+    currentPhase: '<iframe src=javascript:alert(2)>',
+    activity: '<svg onload=alert(3)>',
+    phaseNumber: '<b>4</b>/7',
+    workdir: '/home/<u>x</u>',
+    phasesCompleted: ['<marquee>Scout</marquee>'],
+    phases: [span('<object data=x>', '<i>1</i>', 1, '2026-11-20T13:40:00Z', '2026-11-20T13:44:12Z')],
+    warnings: [
+      { file: '<embed src=x>', reason: '<a href=javascript:alert(4)>click</a>', at: '2026-11-20T13:59:00Z' },
+    ],
+  });
+  const hostileId = makeSession({ id: 'x"><script>alert(6)</script>', project: 'odd-id' });
+  const raws = { [hostile.id]: '</pre><script>alert(5)</script>' };
+  const markup = [
+    '<script>alert',
+    '<img src=x',
+    '<iframe',
+    '<svg',
+    '<b>',
+    '<u>',
+    '<marquee',
+    '<object',
+    '<i>',
+  ];
+  const more = ['<embed', '<a href=javascript', '</pre><script'];
+
+  it('is escaped in every page and fragment', async () => {
+    const app = pages([hostile, hostileId], raws);
+    const urls = [
+      '/',
+      '/fragments/tabs?tab=all',
+      ...['active', 'completed', 'failed', 'all'].map((tab) => `/fragments/sessions?tab=${tab}&tabs=1`),
+      `/fragments/cards/${hostile.id}`,
+      `/fragments/cards/${encodeURIComponent(hostileId.id)}`,
+      `/sessions/${hostile.id}`,
+      `/sessions/${encodeURIComponent(hostileId.id)}`,
+      `/fragments/sessions/${hostile.id}/detail`,
+      `/sessions/${encodeURIComponent('<script>alert(7)</script>')}`,
+    ];
+    for (const url of urls) {
+      const body = await (await app.request(url)).text();
+      for (const tag of [...markup, ...more]) expect(body, `${url} contains ${tag}`).not.toContain(tag);
+      const scripts = body.match(/<script/g)?.length ?? 0;
+      expect(scripts, url).toBe(body.includes('<!doctype html>') ? 2 : 0);
+    }
+  });
+
+  it('still reads as the text the build wrote', async () => {
+    const app = pages([hostile, hostileId], raws);
+    const cardHtml = await (await app.request(`/fragments/cards/${hostile.id}`)).text();
+    expect(cardHtml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(cardHtml).toContain('title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+    const page = await (await app.request(`/sessions/${hostile.id}`)).text();
+    expect(page).toContain('<title>&lt;script&gt;alert(1)&lt;/script&gt; · buildcast</title>');
+    expect(page).toContain('&lt;/pre&gt;&lt;script&gt;alert(5)&lt;/script&gt;');
+    expect(page).toContain('&lt;a href=javascript:alert(4)&gt;click&lt;/a&gt;');
+    const odd = await (await app.request('/fragments/sessions?tab=active')).text();
+    expect(odd).toContain('id="card-x&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"');
+    expect(odd).toContain('hx-get="/fragments/cards/x%22%3E%3Cscript%3Ealert(6)%3C%2Fscript%3E"');
+  });
+});
+
+describe('not found', () => {
+  it('answers 404 for an unknown session page, card or detail', async () => {
+    const app = pages([makeSession()]);
+    const page = await app.request('/sessions/nope');
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Not found');
+    const card = await app.request('/fragments/cards/nope');
+    expect(card.status).toBe(404);
+    expect(await card.text()).toBe('');
+    expect((await app.request('/fragments/sessions/nope/detail')).status).toBe(404);
+  });
+});
+
+describe('assets', () => {
+  it('serves htmx from node_modules, the styles, the favicon and the client with the right types', async () => {
+    const app = pages();
+    const htmx = await app.request('/assets/htmx.min.js');
+    expect(htmx.status).toBe(200);
+    expect(htmx.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const htmxFile = readFileSync(path.join(repoRoot, 'node_modules/htmx.org/dist/htmx.min.js'), 'utf8');
+    expect(await htmx.text()).toBe(htmxFile);
+    const css = await app.request('/assets/styles.css');
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toContain('.fresh-green');
+    const icon = await app.request('/favicon.svg');
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    const client = await app.request('/assets/client/main.js');
+    expect(client.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await client.text()).toContain('client');
+    const map = await app.request('/assets/client/main.js.map');
+    expect(map.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(client.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves a client file built after the first request for it', async () => {
+    const app = pages();
+    expect((await app.request('/assets/client/late.js')).status).toBe(404);
+    const file = path.join(packageRoot, 'dist', 'src', 'client', 'late.js');
+    writeFileSync(file, 'export {};\n');
+    try {
+      expect((await app.request('/assets/client/late.js')).status).toBe(200);
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('refuses paths that leave the asset folders', async () => {
+    const app = pages();
+    const attempts = [
+      '/assets/client/..%2F..%2F..%2Fpackage.json',
+      '/assets/client/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/client/../../../package.json',
+      '/assets/client/..%5C..%5Cpackage.json',
+      '/assets/client/Main.JS',
+      '/assets/client/main.ts',
+      '/assets/..%2Fpackage.json',
+      '/assets/client/%2Fetc%2Fpasswd.js',
+    ];
+    for (const url of attempts) {
+      const res = await app.request(url);
+      expect(res.status, url).toBe(404);
+      expect(await res.text(), url).not.toContain('SECRET-PACKAGE-FILE');
+    }
+  });
+});

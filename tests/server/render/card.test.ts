@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../src/shared/clock.js';
+import type { Session } from '../../../src/shared/protocol.js';
+import { createPageRoutes } from '../../../src/server/pages.js';
+import { ArrayReader, makeSession, span } from './fixtures.js';
+
+const packageRoot = process.cwd();
+
+async function card(session: Session, now = '2026-11-20T14:00:00Z'): Promise<string> {
+  const app = createPageRoutes({
+    reader: new ArrayReader([session]),
+    clock: new FakeClock(now),
+    packageRoot,
+  });
+  const res = await app.request(`/fragments/cards/${session.id}`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+const text = (markup: string): string =>
+  markup
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+describe('session card', () => {
+  it('is one article that refreshes itself on bc:session', async () => {
+    const body = await card(makeSession());
+    expect(body.trim()).toMatch(/^<article/);
+    expect(body).toContain('id="card-weather-app-20261120T140211Z"');
+    expect(body).toContain('class="card state-running"');
+    expect(body).toContain('data-state="running"');
+    expect(body).toContain('hx-get="/fragments/cards/weather-app-20261120T140211Z"');
+    expect(body).toContain('hx-trigger="bc:session"');
+    expect(body).toContain('hx-swap="outerHTML"');
+  });
+
+  it('shows the project, state, phase, activity, progress, iteration, tokens, cost and source', async () => {
+    const body = await card(makeSession());
+    expect(body).toContain('<a href="/sessions/weather-app-20261120T140211Z">weather-app</a>');
+    expect(body).toContain('class="badge badge-running"');
+    const words = text(body);
+    expect(words).toContain('Test 4/7 testing');
+    expect(words).toContain('Running unit tests (iteration 2)');
+    expect(body).toContain('<progress class="bar" max="100" value="57"');
+    expect(words).toContain('57%');
+    expect(words).toContain('Test iteration 2');
+    expect(words).toContain('Tokens 12.3k');
+    expect(words).toContain('Cost $0.42');
+    expect(body).toContain('class="source source-live"');
+  });
+
+  it('draws the phase pipeline with durations for done phases', async () => {
+    const body = await card(makeSession());
+    const segments = [
+      ...body.matchAll(/class="seg seg-(\w+)[^"]*"[\s\S]*?<span class="seg-name">([^<]+)</g),
+    ].map((match) => `${match[2]}:${match[1]}`);
+    expect(segments.slice(0, 5)).toEqual([
+      'Scout:done',
+      'Architect:done',
+      'Builder:done',
+      'Test:current',
+      'Screenshot:upcoming',
+    ]);
+    expect(body).not.toContain('Codebase Analysis');
+    expect(body).toContain('title="Scout: done in 4m 12s"');
+    expect(body).toContain('<span class="elapsed" data-since="2026-11-20T13:55:00Z">5m 00s</span>');
+  });
+
+  it('stamps freshness with the server clock, green, yellow or red by age', async () => {
+    const fresh = await card(makeSession({ updatedAt: '2026-11-20T13:59:57Z' }));
+    expect(fresh).toMatch(/class="fresh fresh-green"\s+data-fresh="2026-11-20T13:59:57Z"/);
+    expect(text(fresh)).toContain('Updated 3s ago');
+    const older = await card(makeSession({ updatedAt: '2026-11-20T13:59:48Z' }));
+    expect(older).toContain('fresh-yellow');
+    expect(text(older)).toContain('Updated 12s ago');
+    const stale = await card(makeSession({ updatedAt: '2026-11-20T13:58:00Z', state: 'stalled' }));
+    expect(stale).toContain('fresh-red');
+    expect(text(stale)).toContain('Updated 2m ago');
+    expect(stale).toContain('class="badge badge-stalled"');
+    expect(text(fresh)).toContain('Running for 20m 00s');
+  });
+
+  it('says "—" for unknown tokens, cost, iteration and progress', async () => {
+    const words = text(
+      await card(
+        makeSession({ tokensTotal: null, costUsd: null, testIteration: null, progressPercent: null }),
+      ),
+    );
+    expect(words).toContain('Tokens —');
+    expect(words).toContain('Cost —');
+    expect(words).toContain('Test iteration —');
+  });
+
+  it('shows a warnings badge only when the session has warnings', async () => {
+    expect(await card(makeSession())).not.toContain('badge-warn');
+    const warned = await card(
+      makeSession({
+        warnings: [
+          {
+            file: '/w/.context-foundry/current-phase.json',
+            reason: 'invalid JSON',
+            at: '2026-11-20T13:59:00Z',
+          },
+          {
+            file: '/w/.context-foundry/session-summary.json',
+            reason: 'empty file',
+            at: '2026-11-20T13:59:00Z',
+          },
+        ],
+      }),
+    );
+    expect(warned).toMatch(
+      /class="badge badge-warn" href="\/sessions\/weather-app-20261120T140211Z#warnings"/,
+    );
+    expect(text(warned)).toContain('2 warnings');
+  });
+
+  it('shows a finished build as completed with how long it took, no ticking counter', async () => {
+    const body = await card(
+      makeSession({
+        state: 'completed',
+        activity: 'completed',
+        currentPhase: 'Feedback',
+        endedAt: '2026-11-20T13:59:00Z',
+        phases: [span('Scout', '1/7', 1, '2026-11-20T13:40:00Z', '2026-11-20T13:59:00Z')],
+      }),
+    );
+    expect(body).toContain('class="card state-completed"');
+    expect(text(body)).toContain('Took 19m 00s');
+    expect(body).not.toMatch(/<dd><span class="elapsed" data-since/);
+  });
+});
