@@ -89,3 +89,61 @@ export function verdict(value: number | null, op: '<=' | '>=' | '<', limit: numb
       return value < limit ? 'pass' : 'short';
   }
 }
+
+/**
+ * A fixed-resolution histogram of milliseconds, for runs too long to keep every sample (a soak
+ * records millions). Percentiles are exact to `resolutionMs`; count, mean and max are exact.
+ */
+export class LatencyHistogram {
+  readonly #resolution: number;
+  readonly #buckets: Uint32Array;
+  #count = 0;
+  #total = 0;
+  #max = -Infinity;
+
+  constructor(resolutionMs = 0.1, limitMs = 30_000) {
+    this.#resolution = resolutionMs;
+    this.#buckets = new Uint32Array(Math.ceil(limitMs / resolutionMs) + 1);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  record(ms: number): void {
+    const value = Math.max(0, ms);
+    const index = Math.min(this.#buckets.length - 1, Math.floor(value / this.#resolution));
+    this.#buckets[index]!++;
+    this.#count++;
+    this.#total += value;
+    if (value > this.#max) this.#max = value;
+  }
+
+  /**
+   * Nearest-rank percentile, reported at the middle of its bucket (never above the max); one
+   * that falls in the overflow bucket is reported as the max, an overstatement rather than a cap.
+   */
+  percentile(p: number): number | null {
+    if (this.#count === 0) return null;
+    const rank = Math.max(1, Math.ceil((Math.min(p, 100) / 100) * this.#count));
+    const overflow = this.#buckets.length - 1;
+    let seen = 0;
+    for (let i = 0; i < overflow; i++) {
+      seen += this.#buckets[i]!;
+      if (seen >= rank) return Math.min(this.#max, (i + 0.5) * this.#resolution);
+    }
+    return this.#max;
+  }
+
+  summary(): Summary {
+    if (this.#count === 0) return summarize([]);
+    return {
+      count: this.#count,
+      mean: this.#total / this.#count,
+      p50: this.percentile(50),
+      p95: this.percentile(95),
+      p99: this.percentile(99),
+      max: this.#max,
+    };
+  }
+}

@@ -203,9 +203,11 @@ export function advanceTimeline(
   return phases;
 }
 
-/** A session's content without its change stamp, for deciding whether anything changed. */
+/** A session's content without its change stamp and road, for deciding whether anything changed. */
 function sameContent(a: Session, b: Session): boolean {
-  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
+  // The same news by another road (a build that writes its file and also pushes it) is no news.
+  const strip = (s: Session) => JSON.stringify({ ...s, updatedAt: '', source: '' });
+  return strip(a) === strip(b);
 }
 
 /**

@@ -312,3 +312,24 @@ describe('stall marking', () => {
     expect(markStalled(done, T0, T0 + 10 * 600_000, 600_000)).toBeNull();
   });
 });
+
+describe('the same news by two roads', () => {
+  it('does not count a push of what the live file already said as a change', () => {
+    const fields = { current_phase: 'Test', phase_number: '4/7', status: 'testing' };
+    const live = run([[fields, T0]]);
+    const pushed = applyObservation(
+      live,
+      { id: live.id, startedAt: live.startedAt },
+      'weather-app',
+      observe(fields, T0 + 50, 'push'),
+    );
+    expect(pushed).toBe(live);
+    const newer = applyObservation(
+      live,
+      { id: live.id, startedAt: live.startedAt },
+      'weather-app',
+      observe({ ...fields, test_iteration: 2 }, T0 + 50, 'push'),
+    );
+    expect(newer.source).toBe('push');
+  });
+});
