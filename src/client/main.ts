@@ -4,7 +4,8 @@
  * fragment refreshes, ticks freshness stamps and shows the connection state. No framework:
  * the server renders every piece of markup; this file only decides when to ask for it again.
  */
-import type { ServerMessage, Session, SessionState } from '../shared/protocol.js';
+import type { ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
+import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
 import { formatAge } from './format.js';
 import { Refresher } from './refresh.js';
@@ -64,6 +65,19 @@ function onSession(session: Session): void {
   }
 }
 
+/**
+ * New metrics: on a session page, the metrics section of that session; on the dashboard, the
+ * session's card, which shows its latest test result.
+ */
+function onMetrics(metrics: SessionMetrics): void {
+  if (pageSessionId !== undefined) {
+    const section = document.getElementById('session-metrics');
+    if (section?.dataset.sessionId === metrics.sessionId) refresher.metrics();
+    return;
+  }
+  if (document.getElementById(`card-${metrics.sessionId}`)) refresher.card(metrics.sessionId);
+}
+
 function onFrame(frame: ServerMessage): void {
   switch (frame.type) {
     case 'hello':
@@ -85,6 +99,12 @@ function onFrame(frame: ServerMessage): void {
       break;
     case 'log':
       // These pages show no log tail; the frames are for clients that do.
+      break;
+    case 'metrics':
+      onMetrics(frame.metrics);
+      break;
+    case 'backfill':
+      showBackfill(frame.progress);
       break;
     case 'pong':
       break;

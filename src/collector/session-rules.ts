@@ -259,7 +259,10 @@ export function applyObservation(
   return next;
 }
 
-/** SPEC 2: a running build with no update for `stallMs` is stalled; returns null when unchanged. */
+/**
+ * SPEC 2: a running build with no update for `stallMs` is stalled; returns null when unchanged.
+ * A session known only from Claude Code usage has no phases to finish: silence means it ended.
+ */
 export function markStalled(
   session: Session,
   lastSeenAt: number,
@@ -267,5 +270,8 @@ export function markStalled(
   stallMs: number,
 ): Session | null {
   if (session.state !== 'running' || now - lastSeenAt < stallMs) return null;
+  if (session.source === 'transcript' || session.source === 'otel') {
+    return { ...session, state: 'completed', endedAt: session.updatedAt };
+  }
   return { ...session, state: 'stalled' };
 }

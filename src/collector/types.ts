@@ -50,8 +50,11 @@ export interface ParseProblem {
 export type Result<T, P = ParseProblem> = { ok: true; value: T } | { ok: false; problem: P };
 
 /** A phase observation from any source, ready to be applied to the session registry. */
+/** The roads a phase record arrives by. */
+export type PhaseSource = Extract<SessionSource, 'live' | 'push' | 'checkpoint'>;
+
 export interface PhaseObservation {
-  source: SessionSource;
+  source: PhaseSource;
   record: PhaseRecord;
   /** The text as received (the last raw phase file, SPEC 4 session detail). */
   raw: string;
@@ -74,3 +77,51 @@ export interface SourceFault {
   reason: string;
   observedAt: number;
 }
+
+/**
+ * One API request's token usage, from a Claude Code transcript line (SPEC 1.5) or an
+ * OpenTelemetry `claude_code.api_request` event (SPEC 1.6).
+ */
+export interface TokenSample {
+  /** Unique per request: `<message.id>:<requestId>` for transcripts; counted once ever. */
+  key: string;
+  source: 'transcript' | 'otel';
+  /** Claude Code's session id (transcript `sessionId`, OTLP `session.id`). */
+  claudeSessionId: string | null;
+  /** The working directory of the request, when known. */
+  cwd: string | null;
+  /** From OTLP resource attribute `buildcast.project`, when set. */
+  project: string | null;
+  /** Time of the request (ms since epoch). */
+  at: number;
+  model: string;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** Cost as reported by the source (OTLP `cost_usd`); null means compute it from prices. */
+  costUsd: number | null;
+  /** A subagent's request (transcript `isSidechain`). */
+  sidechain: boolean;
+}
+
+/** Context Foundry's side files (SPEC 1.4), as read from `.context-foundry/`. */
+export type SideFileObservation =
+  | { kind: 'test-count'; workdir: string; file: string; iteration: number }
+  | {
+      kind: 'test-results';
+      workdir: string;
+      file: string;
+      iteration: number;
+      passed: number | null;
+      failed: number | null;
+      failing: string[];
+    }
+  | {
+      kind: 'summary';
+      workdir: string;
+      file: string;
+      completed: boolean;
+      failed: boolean;
+      fields: Record<string, unknown>;
+    };

@@ -10,6 +10,7 @@ import { parsePhaseFile } from '../collector/phase-file.js';
 import { ApiError } from './errors.js';
 import type { Hub } from './hub.js';
 import type { LogBook } from './log-book.js';
+import type { MetricsService } from './metrics-service.js';
 import type { SessionRegistry } from './registry.js';
 import type { SessionQuery, SessionTab } from './session-query.js';
 
@@ -18,6 +19,7 @@ export interface ApiDeps {
   hub: Hub;
   logs: LogBook;
   clock: Clock;
+  metrics: MetricsService;
   /** Extra facts for `/api/health` (version, roots, db, problems...). */
   health: () => Record<string, unknown>;
 }
@@ -81,7 +83,7 @@ function parseQuery(c: Context): SessionQuery {
 }
 
 /** Builds the `/api` routes. */
-export function createApiRoutes({ registry, hub, logs, clock, health }: ApiDeps): Hono {
+export function createApiRoutes({ registry, hub, logs, clock, metrics, health }: ApiDeps): Hono {
   const api = new Hono();
 
   api.get('/health', (c) =>
@@ -110,6 +112,11 @@ export function createApiRoutes({ registry, hub, logs, clock, health }: ApiDeps)
       raw: registry.raw(session.id),
       logs: logs.tail(session.id),
     });
+  });
+
+  api.get('/sessions/:id/metrics', (c) => {
+    const session = findSession(registry, c.req.param('id'));
+    return c.json(metrics.metrics(session.id));
   });
 
   // SPEC 1.2: Context Foundry's own curl line posts the phase file as is.

@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
 import { ApiError, sendError } from './errors.js';
 import { createLiveRoutes } from './live.js';
+import { createOtlpRoutes } from './otlp-routes.js';
 import { createPageRoutes } from './pages.js';
 
 export interface AppDeps extends ApiDeps {
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/api', createApiRoutes(deps));
+  app.route('/v1', createOtlpRoutes(deps));
   app.route('/', createLiveRoutes(deps));
   app.route(
     '/',

@@ -42,8 +42,14 @@ function onShutdown(close: () => Promise<void>): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** `$XDG_CONFIG_HOME/buildcast/pricing.json` (or `~/.config/...`), used when it exists. */
+function userPricingPath(): string {
+  const base = process.env['XDG_CONFIG_HOME'] || path.join(os.homedir(), '.config');
+  return path.join(base, 'buildcast', 'pricing.json');
+}
+
 async function serve(config: Config): Promise<ServerHandle> {
-  const server = await startServer(config, { log, version });
+  const server = await startServer(config, { log, version, defaultPricing: userPricingPath() });
   console.log(`buildcast listening on ${server.url}`);
   return server;
 }

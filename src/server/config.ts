@@ -24,6 +24,8 @@ export interface Config {
   checkpoints: string[];
   /** Claude Code data folders (SPEC 1.5). */
   claudeDirs: string[];
+  /** The user's pricing file (`--pricing`), replacing or adding model prices. */
+  pricing: string | null;
   /** Required for ingest (and viewing unless `public`) when set. */
   token: string | null;
   public: boolean;
@@ -52,6 +54,7 @@ const FLAGS: Record<string, FlagSpec> = {
   heartbeat: { env: 'BUILDCAST_HEARTBEAT', kind: 'number', min: 0.05, max: 3_600 },
   checkpoints: { env: 'BUILDCAST_CHECKPOINTS', kind: 'list' },
   'claude-dir': { env: 'BUILDCAST_CLAUDE_DIR', kind: 'list' },
+  pricing: { env: 'BUILDCAST_PRICING', kind: 'string' },
   token: { env: 'BUILDCAST_TOKEN', kind: 'string' },
   public: { env: 'BUILDCAST_PUBLIC', kind: 'bool' },
   'max-body': { env: 'BUILDCAST_MAX_BODY', kind: 'int', min: 1_024, max: 64 * 1024 * 1024 },
@@ -80,6 +83,8 @@ Options (each also as an environment variable):
   --heartbeat S          heartbeat frame interval (BUILDCAST_HEARTBEAT; default 5)
   --checkpoints DIR      Ralph checkpoint folder, repeatable (BUILDCAST_CHECKPOINTS)
   --claude-dir DIR       Claude Code data folder, repeatable (BUILDCAST_CLAUDE_DIR)
+  --pricing FILE         model prices replacing or adding to the shipped table (BUILDCAST_PRICING;
+                         default ~/.config/buildcast/pricing.json when it exists)
   --token T              require T for ingest and viewing (BUILDCAST_TOKEN)
   --public               with --token: viewing needs no token (BUILDCAST_PUBLIC)
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
@@ -206,6 +211,7 @@ export function parseConfig(
       heartbeatMs: Math.round(one('heartbeat', 5) * 1000),
       checkpoints: many('checkpoints'),
       claudeDirs: many('claude-dir'),
+      pricing: values.has('pricing') ? path.resolve(cwd, one('pricing', '')) : null,
       token: one<string>('token', '') || null,
       public: one('public', false),
       maxBodyBytes: one('max-body', 256 * 1024),

@@ -5,7 +5,14 @@
  * once per change however many clients get it, one client's failure never touches another,
  * and a client whose send buffer keeps growing is dropped (SPEC 7).
  */
-import { PROTOCOL_VERSION, type LogLine, type ServerMessage, type Session } from '../shared/protocol.js';
+import {
+  PROTOCOL_VERSION,
+  type BackfillProgress,
+  type LogLine,
+  type ServerMessage,
+  type Session,
+  type SessionMetrics,
+} from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 
 /** What the hub needs of a connection; the WebSocket and SSE routes adapt theirs to it. */
@@ -28,6 +35,8 @@ export interface HubOptions {
   clock: Clock;
   /** The sessions a new client starts with, newest first, with their hashes. */
   snapshot: (sessionId: string | null) => Array<{ session: Session; hash: string }>;
+  /** A followed session's current metrics, sent right after its snapshot. */
+  metrics?: (sessionId: string) => { metrics: SessionMetrics; hash: string } | null;
   heartbeatMs?: number;
   /** A client with more than this many bytes unsent is dropped. */
   maxBufferedBytes?: number;
@@ -38,6 +47,7 @@ export class Hub {
   readonly #clients = new Map<number, HubClient>();
   readonly #clock: Clock;
   readonly #snapshot: HubOptions['snapshot'];
+  readonly #metrics: NonNullable<HubOptions['metrics']>;
   readonly #heartbeatMs: number;
   readonly #maxBuffered: number;
   readonly #onDrop: NonNullable<HubOptions['onDrop']>;
@@ -48,12 +58,14 @@ export class Hub {
   constructor({
     clock,
     snapshot,
+    metrics = () => null,
     heartbeatMs = 5_000,
     maxBufferedBytes = 8 * 1024 * 1024,
     onDrop = () => {},
   }: HubOptions) {
     this.#clock = clock;
     this.#snapshot = snapshot;
+    this.#metrics = metrics;
     this.#heartbeatMs = heartbeatMs;
     this.#maxBuffered = maxBufferedBytes;
     this.#onDrop = onDrop;
@@ -88,6 +100,14 @@ export class Hub {
       } satisfies ServerMessage),
     );
     this.#deliver(client, JSON.stringify({ type: 'snapshot', sessions } satisfies ServerMessage));
+    const current = sessionId === null ? null : this.#metrics(sessionId);
+    if (current) {
+      client.lastHash.set(metricsKey(current.metrics.sessionId), current.hash);
+      this.#deliver(
+        client,
+        JSON.stringify({ type: 'metrics', metrics: current.metrics } satisfies ServerMessage),
+      );
+    }
     return client;
   }
 
@@ -108,6 +128,28 @@ export class Hub {
     }
     this.#framesSent += sent;
     return sent;
+  }
+
+  /** Sends a `metrics` frame to every client whose last metrics hash for that session differs. */
+  publishMetrics(metrics: SessionMetrics, hash: string): number {
+    const key = metricsKey(metrics.sessionId);
+    let frame: string | null = null;
+    let sent = 0;
+    for (const client of this.#clients.values()) {
+      if (client.sessionId !== null && client.sessionId !== metrics.sessionId) continue;
+      if (client.lastHash.get(key) === hash) continue;
+      frame ??= JSON.stringify({ type: 'metrics', metrics } satisfies ServerMessage);
+      client.lastHash.set(key, hash);
+      if (this.#deliver(client, frame)) sent++;
+    }
+    return sent;
+  }
+
+  /** Tells every client how far the first read of Claude Code history has come. */
+  broadcastBackfill(progress: BackfillProgress): void {
+    if (this.#clients.size === 0) return;
+    const frame = JSON.stringify({ type: 'backfill', progress } satisfies ServerMessage);
+    for (const client of this.#clients.values()) this.#deliver(client, frame);
   }
 
   /** Sends new log lines of a session to every client following it; returns how many. */
@@ -182,4 +224,9 @@ export class Hub {
     }
     this.#onDrop(client, reason);
   }
+}
+
+/** Metrics hashes live beside session hashes in a client's map, under their own key. */
+function metricsKey(sessionId: string): string {
+  return `metrics\u0000${sessionId}`;
 }

@@ -15,6 +15,8 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { Hub } from './hub.js';
 import { LogBook } from './log-book.js';
+import { MetricsService } from './metrics-service.js';
+import { loadPricing } from './pricing.js';
 import { SessionRegistry } from './registry.js';
 import { openStore } from './store.js';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -32,6 +34,7 @@ export interface ServerHandle {
   host: string;
   registry: SessionRegistry;
   hub: Hub;
+  metrics: MetricsService;
   collector: Collector;
   /** Stops watching, closes connections, flushes writes, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -39,6 +42,8 @@ export interface ServerHandle {
 
 export interface StartOptions {
   clock?: Clock;
+  /** The user's pricing file to use when it exists and `--pricing` names none. */
+  defaultPricing?: string;
   log?: (line: string) => void;
   version?: string;
 }
@@ -46,7 +51,7 @@ export interface StartOptions {
 /** Starts buildcast from a resolved configuration; resolves once it is listening. */
 export async function startServer(
   config: Config,
-  { clock = systemClock, log = () => {}, version = '0.0.0' }: StartOptions = {},
+  { clock = systemClock, log = () => {}, version = '0.0.0', defaultPricing }: StartOptions = {},
 ): Promise<ServerHandle> {
   const store = openStore(config.db);
   const writer = new WriteCoalescer({
@@ -57,18 +62,37 @@ export async function startServer(
   const problems = new Map<string, string>();
   const logs = new LogBook();
   let hub: Hub | null = null;
+  let metrics: MetricsService | null = null;
   const registry = new SessionRegistry({
     store,
     writer,
     clock,
     freshMs: config.freshMs,
     stallMs: config.stallMs,
-    onChange: (session, hash) => hub?.publish(session, hash) ?? 0,
+    onChange: (session, hash) => {
+      const sent = hub?.publish(session, hash) ?? 0;
+      metrics?.sessionChanged(session);
+      return sent;
+    },
   });
   const restored = registry.load();
+  const pricing = loadPricing({
+    builtin: path.join(packageRoot, 'data', 'pricing.json'),
+    override: config.pricing ?? defaultPricing ?? null,
+    overrideOptional: config.pricing === null,
+  });
+  for (const problem of pricing.problems) log(`pricing: ${problem}`);
+  metrics = new MetricsService({
+    store,
+    registry,
+    prices: pricing.table,
+    clock,
+    publish: (m, hash) => hub?.publishMetrics(m, hash) ?? 0,
+  });
   hub = new Hub({
     clock,
     heartbeatMs: config.heartbeatMs,
+    metrics: (sessionId) => metrics.current(sessionId),
     snapshot: (sessionId) => {
       if (sessionId === null) return registry.entries(200);
       const session = registry.get(sessionId);
@@ -100,6 +124,7 @@ export async function startServer(
     hub,
     logs,
     clock,
+    metrics,
     packageRoot,
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
@@ -145,9 +170,10 @@ export async function startServer(
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      metrics.close();
       writer.close();
       store.close();
     })());
 
-  return { url, port: address.port, host: config.host, registry, hub, collector, close };
+  return { url, port: address.port, host: config.host, registry, hub, metrics, collector, close };
 }

@@ -185,6 +185,39 @@ export class SessionRegistry implements SessionReader {
     }
   }
 
+  /**
+   * Records a session that no phase file describes (a plain Claude Code session seen only in
+   * transcripts or telemetry). Announced only when its content changed.
+   */
+  put(session: Session, lastSeenAt = this.#clock.now()): boolean {
+    const entry = this.#entries.get(session.id);
+    if (entry && hashSession(session) === entry.hash) return false;
+    const dataTime = Date.parse(session.updatedAt);
+    this.#remember(session, { dataTime, liveDataTime: null, lastSeenAt });
+    this.#commit(session);
+    return true;
+  }
+
+  /** A run's own summary says it is over (SPEC 1.1: `session-summary.json` reports completion). */
+  finish(id: string, state: 'completed' | 'failed', atIso: string): void {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.session.state === state) return;
+    const next: Session = {
+      ...entry.session,
+      state,
+      endedAt: entry.session.endedAt ?? atIso,
+      progressPercent: state === 'completed' ? 100 : entry.session.progressPercent,
+    };
+    this.#remember(next, entry);
+    this.#commit(next);
+  }
+
+  /** The most recent run in a work directory. */
+  latestForWorkdir(workdir: string): Session | undefined {
+    const id = this.#sessionForWorkdir(workdir);
+    return id ? this.#entries.get(id)?.session : undefined;
+  }
+
   /** Sets real token totals on a session (metrics sources). */
   setTotals(id: string, tokensTotal: number | null, costUsd: number | null): void {
     const entry = this.#entries.get(id);

@@ -68,6 +68,43 @@ const createBaseSchema: Migration = (db) => {
   `);
 };
 
+/**
+ * Version 2: real token usage (one row per API request, each counted once by its key) and
+ * test-fix iterations per session.
+ */
+const createMetricsSchema: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE token_samples (
+      key               TEXT PRIMARY KEY NOT NULL,
+      source            TEXT NOT NULL,
+      claude_session_id TEXT,
+      cwd               TEXT,
+      project           TEXT,
+      at                INTEGER NOT NULL,
+      model             TEXT NOT NULL,
+      input             INTEGER NOT NULL,
+      output            INTEGER NOT NULL,
+      cache_read        INTEGER NOT NULL,
+      cache_write       INTEGER NOT NULL,
+      cost_usd          REAL,
+      sidechain         INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX token_samples_cwd ON token_samples (cwd, at);
+    CREATE INDEX token_samples_claude ON token_samples (claude_session_id, at);
+    CREATE INDEX token_samples_project ON token_samples (project, at);
+
+    -- No foreign key: a session's row is written later than its first iteration (coalescing).
+    CREATE TABLE test_iterations (
+      session_id TEXT NOT NULL,
+      iteration  INTEGER NOT NULL,
+      passed     INTEGER,
+      failed     INTEGER,
+      failing    TEXT NOT NULL DEFAULT '[]',
+      PRIMARY KEY (session_id, iteration)
+    ) WITHOUT ROWID;
+  `);
+};
+
 /** A `sessions` row as the store binds and reads it (every column but `raw`). */
 export interface SessionRow {
   id: string;
@@ -125,7 +162,7 @@ export const SESSION_COLUMNS = (
 ).split(' ');
 
 /** Every migration in order; `migrations[i]` takes the database from version i to i + 1. */
-export const migrations: readonly Migration[] = [createBaseSchema];
+export const migrations: readonly Migration[] = [createBaseSchema, createMetricsSchema];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = migrations.length;

@@ -19,6 +19,7 @@ import type {
   SessionState,
   SourceWarning,
 } from '../shared/protocol.js';
+import { createMetricsStore, type MetricsStore } from './store-metrics.js';
 import { migrations, runMigrations, SESSION_COLUMNS } from './store-migrations.js';
 import type { Migration, PhaseRow, SessionParams, SessionRow, WarningRow } from './store-migrations.js';
 
@@ -51,6 +52,8 @@ export interface Store {
   setMetaMany(entries: Iterable<readonly [string, string]>): void;
   /** Every stored value whose key starts with `prefix`, for restoring a whole family at once. */
   metaWithPrefix(prefix: string): Map<string, string>;
+  /** Token samples and test iterations. */
+  readonly metrics: MetricsStore;
   /** Checkpoints the WAL and closes the file. Safe to call more than once. */
   close(): void;
 }
@@ -162,6 +165,7 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
 
   return {
     path: file,
+    metrics: createMetricsStore(db),
     loadSessions() {
       // One query per table, grouped here: a restart with 10,000 sessions must not issue
       // 20,000 follow-up queries.

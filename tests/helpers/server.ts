@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     heartbeatMs: 5_000,
     checkpoints: [],
     claudeDirs: [],
+    pricing: null,
     token: null,
     public: false,
     maxBodyBytes: 256 * 1024,

@@ -1,0 +1,199 @@
+/**
+ * @module
+ * Turns a session's token samples, phase timeline and test iterations into `SessionMetrics`.
+ * Pure: the same input always gives the same output, so the metrics hash changes only when
+ * the figures do (nothing here reads the clock).
+ */
+import type {
+  ContextLevel,
+  PhaseSpan,
+  PhaseTokens,
+  SessionMetrics,
+  TestIteration,
+  TokenCounts,
+  TokenPoint,
+} from '../shared/protocol.js';
+import type { TokenSample } from '../collector/types.js';
+
+/** What aggregation needs of the price table. */
+export interface Pricing {
+  costOf(
+    model: string,
+    usage: { input: number; output: number; cacheRead: number; cacheWrite: number },
+  ): number | null;
+  contextWindow(model: string): number | null;
+}
+
+export interface AggregateInput {
+  sessionId: string;
+  samples: readonly TokenSample[];
+  phases: readonly PhaseSpan[];
+  prices: Pricing;
+  iterations: readonly TestIteration[];
+  currentIteration: number | null;
+}
+
+const BUCKETS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 86_400].map((s) => s * 1000);
+const MAX_POINTS = 120;
+/** How many iterations running a test must fail before it is called stuck. */
+export const STUCK_AFTER = 3;
+
+function emptyCounts(): TokenCounts {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0, costUsd: 0, requests: 0 };
+}
+
+function add(into: TokenCounts, sample: TokenSample, cost: number | null): void {
+  into.input += sample.input;
+  into.output += sample.output;
+  into.cacheRead += sample.cacheRead;
+  into.cacheWrite += sample.cacheWrite;
+  into.total += sample.input + sample.output + sample.cacheRead + sample.cacheWrite;
+  into.costUsd = into.costUsd === null || cost === null ? null : into.costUsd + cost;
+  into.requests += 1;
+}
+
+/** Rounds dollars to 1e-10 so sums do not drift in their last floating-point digits. */
+function tidy(counts: TokenCounts): TokenCounts {
+  return { ...counts, costUsd: counts.costUsd === null ? null : Math.round(counts.costUsd * 1e10) / 1e10 };
+}
+
+/** Index of the phase span current at `at`: the last one started at or before it and not yet ended. */
+function phaseAt(
+  phases: readonly PhaseSpan[],
+  starts: readonly number[],
+  ends: readonly number[],
+  at: number,
+): number {
+  for (let i = phases.length - 1; i >= 0; i--) {
+    const start = starts[i]!;
+    if (Number.isNaN(start) || start > at) continue;
+    if (at <= ends[i]!) return i;
+  }
+  return -1;
+}
+
+export function contextLevel(percent: number): ContextLevel {
+  if (percent < 50) return 'safe';
+  if (percent < 75) return 'warning';
+  return 'critical';
+}
+
+/** Tests failing in each of the last {@link STUCK_AFTER} iterations that name their failures. */
+export function stuckTests(iterations: readonly TestIteration[]): string[] {
+  const named = [...iterations]
+    .sort((a, b) => a.iteration - b.iteration)
+    .filter((it) => it.failing.length > 0);
+  const last = named.slice(-STUCK_AFTER);
+  if (last.length < STUCK_AFTER) return [];
+  // Consecutive iterations only: a gap means the test passed (or was not run) in between.
+  for (let i = 1; i < last.length; i++) if (last[i]!.iteration !== last[i - 1]!.iteration + 1) return [];
+  const latest = iterations.reduce((a, b) => (b.iteration > a.iteration ? b : a));
+  if (latest.iteration !== last.at(-1)!.iteration) return [];
+  return last[0]!.failing.filter((name) => last.every((it) => it.failing.includes(name)));
+}
+
+function bucketFor(spanMs: number): number {
+  return BUCKETS_MS.find((bucket) => spanMs / bucket <= MAX_POINTS) ?? BUCKETS_MS.at(-1)!;
+}
+
+export function aggregateMetrics({
+  sessionId,
+  samples,
+  phases,
+  prices,
+  iterations,
+  currentIteration,
+}: AggregateInput): SessionMetrics {
+  const sorted = [...samples].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  const totals = emptyCounts();
+  const subagent = emptyCounts();
+  const byPhase = new Map<number, TokenCounts>();
+  const byModel = new Map<string, TokenCounts & { priced: boolean }>();
+  const starts = phases.map((p) => (p.startedAt ? Date.parse(p.startedAt) : Number.NaN));
+  const ends = phases.map((p) => (p.endedAt ? Date.parse(p.endedAt) : Number.POSITIVE_INFINITY));
+
+  const first = sorted[0]?.at ?? 0;
+  const bucketMs = bucketFor((sorted.at(-1)?.at ?? first) - first);
+  const points = new Map<number, TokenPoint>();
+
+  for (const sample of sorted) {
+    const cost = sample.costUsd ?? prices.costOf(sample.model, sample);
+    add(totals, sample, cost);
+    if (sample.sidechain) add(subagent, sample, cost);
+    const phase = phaseAt(phases, starts, ends, sample.at);
+    const phaseCounts = byPhase.get(phase) ?? emptyCounts();
+    add(phaseCounts, sample, cost);
+    byPhase.set(phase, phaseCounts);
+    const model = byModel.get(sample.model) ?? { ...emptyCounts(), priced: true };
+    add(model, sample, cost);
+    if (cost === null) model.priced = false;
+    byModel.set(sample.model, model);
+
+    const bucket = Math.floor(sample.at / bucketMs) * bucketMs;
+    const point = points.get(bucket) ?? {
+      at: new Date(bucket).toISOString(),
+      input: 0,
+      output: 0,
+      cacheRead: 0,
+      cacheWrite: 0,
+    };
+    point.input += sample.input;
+    point.output += sample.output;
+    point.cacheRead += sample.cacheRead;
+    point.cacheWrite += sample.cacheWrite;
+    points.set(bucket, point);
+  }
+
+  const series: TokenPoint[] = [];
+  if (points.size > 0) {
+    const lo = Math.min(...points.keys());
+    const hi = Math.max(...points.keys());
+    for (let at = lo; at <= hi; at += bucketMs) {
+      series.push(
+        points.get(at) ?? {
+          at: new Date(at).toISOString(),
+          input: 0,
+          output: 0,
+          cacheRead: 0,
+          cacheWrite: 0,
+        },
+      );
+    }
+  }
+
+  const phaseRows: PhaseTokens[] = [...byPhase.entries()]
+    .sort(([a], [b]) => (a === -1 ? 1 : b === -1 ? -1 : a - b))
+    .map(([index, counts]) => ({ phase: index === -1 ? null : phases[index]!.name, ...tidy(counts) }));
+
+  const latest = [...sorted].reverse().find((s) => !s.sidechain) ?? sorted.at(-1);
+  const used = latest ? latest.input + latest.cacheRead + latest.cacheWrite : null;
+  const limit = latest ? prices.contextWindow(latest.model) : null;
+  const percent = used !== null && limit ? Math.round((used / limit) * 1000) / 10 : null;
+
+  return {
+    sessionId,
+    tokens: {
+      ...tidy(totals),
+      byPhase: phaseRows,
+      byModel: [...byModel.entries()]
+        .sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : 1))
+        .map(([model, { priced, ...counts }]) => ({ model, priced, ...tidy(counts) })),
+      series,
+      bucketMs,
+      subagent: tidy(subagent),
+    },
+    context: {
+      usedTokens: used,
+      limit,
+      percent,
+      level: percent === null ? null : contextLevel(percent),
+      model: latest?.model ?? null,
+    },
+    tests: {
+      iterations: [...iterations].sort((a, b) => a.iteration - b.iteration),
+      current:
+        currentIteration ?? (iterations.length > 0 ? Math.max(...iterations.map((i) => i.iteration)) : null),
+      stuck: stuckTests(iterations),
+    },
+  };
+}

@@ -1,0 +1,391 @@
+/**
+ * @module
+ * Real metrics for sessions: stores each token sample once, attributes it to the build whose
+ * work directory holds its `cwd` and whose time span holds its timestamp (else to the
+ * OpenTelemetry project, else to a plain Claude Code session of its own), applies Context
+ * Foundry's side files, and announces changed metrics under the same change-only rule as
+ * sessions.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Session, SessionMetrics } from '../shared/protocol.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import { sessionIdFor } from '../collector/session-rules.js';
+import type { OtlpUsageTotals } from '../collector/otlp.js';
+import type { SideFileObservation, TokenSample } from '../collector/types.js';
+import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
+import type { SessionRegistry } from './registry.js';
+import type { Store } from './store.js';
+
+/** Requests a little before a build's `started_at` belong to it: the agent starts before it writes. */
+export const LEAD_MS = 5 * 60_000;
+/** ...and a little after it ends (the final summary, the last push). */
+export const TRAIL_MS = 60_000;
+const LINK_PREFIX = 'claude:';
+/** Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too. */
+const EVENTS_PREFIX = 'otel-events:';
+/** Keys of the running totals made from OpenTelemetry metrics. */
+const METRIC_KEY = 'otelm:';
+const MAX_PENDING_SIDE = 64;
+
+export interface MetricsServiceOptions {
+  store: Store;
+  registry: SessionRegistry;
+  prices: Pricing;
+  clock: Clock;
+  /** Sends a metrics frame; returns how many clients got it. */
+  publish: (metrics: SessionMetrics, hash: string) => number;
+  /** Delay that gathers a burst of samples into one recomputation per session. */
+  settleMs?: number;
+}
+
+const isBuild = (s: Session) => s.source === 'live' || s.source === 'push' || s.source === 'checkpoint';
+
+function window(session: Session): { from: number; to: number } {
+  const from = Date.parse(session.startedAt) - LEAD_MS;
+  const end = session.endedAt ? Date.parse(session.endedAt) + TRAIL_MS : Number.MAX_SAFE_INTEGER;
+  return { from, to: end };
+}
+
+function within(session: Session, at: number): boolean {
+  const { from, to } = window(session);
+  return at >= from && at <= to;
+}
+
+export class MetricsService {
+  readonly #o: Required<MetricsServiceOptions>;
+  readonly #cache = new Map<string, { metrics: SessionMetrics; hash: string }>();
+  /** Claude Code session id → the buildcast session its requests belong to. */
+  readonly #links = new Map<string, string>();
+  readonly #withEvents = new Set<string>();
+  readonly #currentIteration = new Map<string, number>();
+  readonly #pendingSide = new Map<string, SideFileObservation[]>();
+  readonly #dirty = new Set<string>();
+  #timer: TimerHandle | null = null;
+  /** The session being refreshed: its own totals update must not mark it dirty again. */
+  #refreshing: string | null = null;
+
+  constructor(options: MetricsServiceOptions) {
+    this.#o = { settleMs: 50, ...options };
+    for (const [key, id] of options.store.metaWithPrefix(LINK_PREFIX))
+      this.#links.set(key.slice(LINK_PREFIX.length), id);
+    for (const key of options.store.metaWithPrefix(EVENTS_PREFIX).keys())
+      this.#withEvents.add(key.slice(EVENTS_PREFIX.length));
+  }
+
+  /**
+   * OpenTelemetry `api_request` events: counted like transcript lines. SPEC 1.6 prefers them to
+   * the 60 s metrics, so a session's metric totals are dropped once its events arrive.
+   */
+  ingestEvents(samples: readonly TokenSample[]): number {
+    const firsts = new Set<string>();
+    for (const sample of samples) {
+      const id = sample.claudeSessionId;
+      if (id && !this.#withEvents.has(id)) firsts.add(id);
+    }
+    for (const id of firsts) {
+      this.#withEvents.add(id);
+      this.#o.store.setMeta(EVENTS_PREFIX + id, '1');
+      if (this.#o.store.metrics.deleteSamples(id, METRIC_KEY) > 0) {
+        const linked = this.#links.get(id);
+        if (linked) this.#dirty.add(linked);
+      }
+    }
+    const count = this.ingest(samples);
+    this.#schedule();
+    return count;
+  }
+
+  /** Running token totals from OpenTelemetry metrics, for sessions that send no events. */
+  ingestMetricTotals(totals: readonly OtlpUsageTotals[]): void {
+    const samples: TokenSample[] = [];
+    for (const t of totals) {
+      if (!t.sessionId || this.#withEvents.has(t.sessionId)) continue;
+      samples.push({
+        key: `${METRIC_KEY}${t.sessionId}:${t.model ?? 'unknown'}`,
+        source: 'otel',
+        claudeSessionId: t.sessionId,
+        cwd: null,
+        project: t.project,
+        at: t.updatedAt,
+        model: t.model ?? 'unknown',
+        input: t.input,
+        output: t.output,
+        cacheRead: t.cacheRead,
+        cacheWrite: t.cacheWrite,
+        costUsd: t.costUsd,
+        sidechain: false,
+      });
+    }
+    if (samples.length === 0) return;
+    this.#o.store.metrics.replaceSamples(samples);
+    const builds = this.#buildsByWorkdir();
+    for (const sample of samples) {
+      const id = this.#links.get(sample.claudeSessionId!) ?? this.#attribute(sample, builds);
+      this.#link(sample.claudeSessionId!, id);
+      this.#dirty.add(id);
+    }
+    this.#schedule();
+  }
+
+  /** The buildcast session a Claude Code session's requests belong to, once known. */
+  sessionForClaude(claudeSessionId: string): string | undefined {
+    return this.#links.get(claudeSessionId);
+  }
+
+  /** Stores new samples (each key once, ever) and refreshes the sessions they touch. */
+  ingest(samples: readonly TokenSample[]): number {
+    const fresh = this.#o.store.metrics.insertSamples(samples);
+    if (fresh.length === 0) return 0;
+    const builds = this.#buildsByWorkdir();
+    for (const sample of fresh) {
+      const id = this.#attribute(sample, builds);
+      this.#dirty.add(id);
+      if (sample.claudeSessionId) this.#link(sample.claudeSessionId, id);
+    }
+    this.#schedule();
+    return fresh.length;
+  }
+
+  /** A side file was read; applied now, or kept until its session appears. */
+  side(observation: SideFileObservation): void {
+    const session = this.#o.registry.latestForWorkdir(observation.workdir);
+    if (!session) {
+      const pending = this.#pendingSide.get(observation.workdir) ?? [];
+      pending.push(observation);
+      if (pending.length > MAX_PENDING_SIDE) pending.shift();
+      this.#pendingSide.set(observation.workdir, pending);
+      return;
+    }
+    this.#applySide(session, observation);
+  }
+
+  /** Called on every session change: phases moved (attribution by phase changes), or a run appeared. */
+  sessionChanged(session: Session): void {
+    if (session.id === this.#refreshing) return;
+    if (session.workdir) {
+      const pending = this.#pendingSide.get(session.workdir);
+      if (pending) {
+        this.#pendingSide.delete(session.workdir);
+        for (const observation of pending) this.#applySide(session, observation);
+      }
+    }
+    if (this.#cache.has(session.id) || (isBuild(session) && session.tokensTotal !== null)) {
+      this.#dirty.add(session.id);
+      this.#schedule();
+    }
+  }
+
+  /** Current metrics of a session (computed on first ask, then kept up to date). */
+  metrics(sessionId: string): SessionMetrics | null {
+    return this.#entry(sessionId)?.metrics ?? null;
+  }
+
+  /** Metrics with their hash, for a client that follows one session. */
+  current(sessionId: string): { metrics: SessionMetrics; hash: string } | null {
+    return this.#entry(sessionId);
+  }
+
+  /** Recomputes every dirty session now (tests; shutdown). */
+  flush(): void {
+    if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    for (const id of ids) this.#refresh(id);
+  }
+
+  close(): void {
+    this.flush();
+  }
+
+  #link(claudeSessionId: string, id: string): void {
+    if (this.#links.get(claudeSessionId) === id) return;
+    this.#links.set(claudeSessionId, id);
+    this.#o.store.setMeta(LINK_PREFIX + claudeSessionId, id);
+  }
+
+  #schedule(): void {
+    this.#timer ??= this.#o.clock.setTimeout(() => {
+      this.#timer = null;
+      this.flush();
+    }, this.#o.settleMs);
+  }
+
+  #entry(sessionId: string): { metrics: SessionMetrics; hash: string } | null {
+    const cached = this.#cache.get(sessionId);
+    if (cached) return cached;
+    const session = this.#o.registry.get(sessionId);
+    if (!session) return null;
+    const entry = this.#compute(session);
+    this.#cache.set(sessionId, entry);
+    return entry;
+  }
+
+  #compute(session: Session): { metrics: SessionMetrics; hash: string } {
+    const metrics = aggregateMetrics({
+      sessionId: session.id,
+      samples: this.#samplesOf(session),
+      phases: session.phases,
+      prices: this.#o.prices,
+      iterations: this.#o.store.metrics.loadTestIterations(session.id),
+      currentIteration: this.#currentIteration.get(session.id) ?? session.testIteration,
+    });
+    return { metrics, hash: createHash('sha1').update(JSON.stringify(metrics)).digest('base64url') };
+  }
+
+  #refresh(id: string): void {
+    const session = this.#o.registry.get(id);
+    if (!session) return;
+    const before = this.#cache.get(id);
+    const next = this.#compute(session);
+    this.#cache.set(id, next);
+    const { tokens } = next.metrics;
+    this.#refreshing = id;
+    try {
+      if (tokens.requests > 0) this.#o.registry.setTotals(id, tokens.total, tokens.costUsd);
+      if (!isBuild(session)) this.#touchExternal(session, next.metrics);
+    } finally {
+      this.#refreshing = null;
+    }
+    if (before?.hash !== next.hash) this.#o.publish(next.metrics, next.hash);
+  }
+
+  /** Every sample that belongs to a session, each once. */
+  #samplesOf(session: Session): TokenSample[] {
+    const metrics = this.#o.store.metrics;
+    const byKey = new Map<string, TokenSample>();
+    const take = (list: TokenSample[]) => list.forEach((s) => byKey.set(s.key, s));
+    const linked = [...this.#links].filter(([, id]) => id === session.id).map(([claude]) => claude);
+    if (isBuild(session)) {
+      const { from, to } = window(session);
+      if (session.workdir) take(metrics.samplesUnder(session.workdir, from, to));
+      take(metrics.samplesForProject(session.project, from, to));
+      for (const claude of linked)
+        take(metrics.samplesForClaudeSession(claude).filter((s) => s.at >= from && s.at <= to));
+    } else {
+      for (const claude of linked) take(metrics.samplesForClaudeSession(claude));
+    }
+    return [...byKey.values()];
+  }
+
+  #buildsByWorkdir(): Map<string, Session[]> {
+    const map = new Map<string, Session[]>();
+    for (const { session } of this.#o.registry.entries()) {
+      if (!isBuild(session) || !session.workdir) continue;
+      const list = map.get(session.workdir) ?? [];
+      list.push(session);
+      map.set(session.workdir, list);
+    }
+    return map;
+  }
+
+  /** SPEC 1.5: the build whose work directory holds the request's cwd and whose span holds its time. */
+  #attribute(sample: TokenSample, builds: Map<string, Session[]>): string {
+    if (sample.cwd) {
+      for (let dir = sample.cwd; ; dir = path.dirname(dir)) {
+        const hit = builds
+          .get(dir)
+          ?.filter((s) => within(s, sample.at))
+          .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0];
+        if (hit) return hit.id;
+        if (path.dirname(dir) === dir) break;
+      }
+    }
+    if (sample.project) {
+      const hit = this.#o.registry
+        .list({ project: sample.project, limit: 50 })
+        .sessions.find((s) => isBuild(s) && within(s, sample.at));
+      if (hit) return hit.id;
+    }
+    const linked = sample.claudeSessionId ? this.#links.get(sample.claudeSessionId) : undefined;
+    if (linked && this.#o.registry.get(linked)) return linked;
+    return this.#startExternal(sample);
+  }
+
+  /** A Claude Code session with no build around it still shows, as a session of its own. */
+  #startExternal(sample: TokenSample): string {
+    const project =
+      sample.project ?? (sample.cwd ? path.basename(sample.cwd) || 'claude-code' : 'claude-code');
+    const startedAt = new Date(sample.at).toISOString();
+    let id = sessionIdFor(project, startedAt);
+    for (let n = 2; this.#o.registry.get(id); n++) id = `${sessionIdFor(project, startedAt)}-${n}`;
+    this.#o.registry.put({
+      id,
+      project,
+      workdir: sample.cwd,
+      state: 'running',
+      activity: 'claude-code',
+      currentPhase: null,
+      phaseNumber: null,
+      phaseIndex: null,
+      phaseTotal: null,
+      phasesCompleted: [],
+      progressDetail: null,
+      progressPercent: null,
+      testIteration: null,
+      startedAt,
+      updatedAt: startedAt,
+      endedAt: null,
+      source: sample.source,
+      phases: [],
+      warnings: [],
+      tokensTotal: null,
+      costUsd: null,
+    });
+    return id;
+  }
+
+  /** Keeps a plain Claude Code session's summary line and change stamp in step with its usage. */
+  #touchExternal(session: Session, metrics: SessionMetrics): void {
+    const last = metrics.tokens.series.at(-1);
+    const lastAt = last
+      ? new Date(Date.parse(last.at) + metrics.tokens.bucketMs).toISOString()
+      : session.updatedAt;
+    const model = metrics.tokens.byModel[0]?.model;
+    const detail = `${metrics.tokens.requests} requests${model ? ` · ${model}` : ''}`;
+    const updatedAt = lastAt > session.updatedAt ? lastAt : session.updatedAt;
+    if (detail === session.progressDetail && updatedAt === session.updatedAt) return;
+    const live = this.#o.clock.now() - Date.parse(updatedAt) < 10 * 60_000;
+    this.#o.registry.put({
+      ...this.#o.registry.get(session.id)!,
+      progressDetail: detail,
+      updatedAt,
+      state: live ? 'running' : 'completed',
+      endedAt: live ? null : updatedAt,
+    });
+  }
+
+  #applySide(session: Session, observation: SideFileObservation): void {
+    switch (observation.kind) {
+      case 'test-count':
+        this.#currentIteration.set(session.id, observation.iteration);
+        break;
+      case 'test-results':
+        this.#o.store.metrics.saveTestIteration(session.id, {
+          iteration: observation.iteration,
+          passed: observation.passed,
+          failed: observation.failed,
+          failing: observation.failing,
+        });
+        break;
+      case 'summary': {
+        // A summary left over from an earlier run must not end this one.
+        const at = observation.fields['completed_at'] ?? observation.fields['completedAt'];
+        const when = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+        if (!Number.isNaN(when) && when < Date.parse(session.startedAt)) return;
+        if (observation.failed)
+          this.#o.registry.finish(session.id, 'failed', new Date(this.#o.clock.now()).toISOString());
+        else if (observation.completed) {
+          const endedAt = Number.isNaN(when)
+            ? new Date(this.#o.clock.now()).toISOString()
+            : new Date(when).toISOString();
+          this.#o.registry.finish(session.id, 'completed', endedAt);
+        }
+        return;
+      }
+    }
+    this.#dirty.add(session.id);
+    this.#schedule();
+  }
+}

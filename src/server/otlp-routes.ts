@@ -1,0 +1,102 @@
+/**
+ * @module
+ * An OTLP/HTTP receiver for the JSON encoding (SPEC 1.6): `POST /v1/logs` and `POST /v1/metrics`
+ * take what Claude Code exports with `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`, and answer as an
+ * OTLP receiver does: 200 with `{"partialSuccess":{}}` (saying what was rejected, if anything).
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { Clock } from '../shared/clock.js';
+import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
+import { ApiError } from './errors.js';
+import type { Hub } from './hub.js';
+import type { LogBook } from './log-book.js';
+import type { MetricsService } from './metrics-service.js';
+
+export interface OtlpDeps {
+  metrics: MetricsService;
+  logs: LogBook;
+  hub: Hub;
+  clock: Clock;
+  /** Source problems worth a log line (counted, never one per record). */
+  log?: (line: string) => void;
+}
+
+/** Reads an OTLP JSON body; protobuf gets a 415 that says what to set instead. */
+async function readOtlpJson(c: Context): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (type.includes('protobuf')) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'buildcast receives OTLP over HTTP as JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json',
+    );
+  }
+  if (type.includes('gzip') || (c.req.header('content-encoding') ?? '').toLowerCase().includes('gzip')) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'compressed OTLP is not accepted: unset OTEL_EXPORTER_OTLP_COMPRESSION',
+    );
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ApiError(400, 'bad_json', `OTLP body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function partialSuccess(
+  rejected: number,
+  problems: string[],
+  kind: 'rejectedLogRecords' | 'rejectedDataPoints',
+) {
+  if (rejected === 0 && problems.length === 0) return { partialSuccess: {} };
+  return { partialSuccess: { [kind]: String(rejected), errorMessage: problems.slice(0, 5).join('; ') } };
+}
+
+export function createOtlpRoutes({ metrics, logs, hub, clock, log = () => {} }: OtlpDeps): Hono {
+  const otlp = new Hono();
+  const accumulator = new OtlpMetricAccumulator();
+
+  otlp.post('/logs', async (c) => {
+    const body = await readOtlpJson(c);
+    const parsed = parseOtlpLogs(body);
+    if (parsed.samples.length > 0) metrics.ingestEvents(parsed.samples);
+    for (const event of parsed.events) {
+      const sessionId = event.sessionId ? metrics.sessionForClaude(event.sessionId) : undefined;
+      if (!sessionId) continue;
+      const detail = Object.entries(event.attributes)
+        .filter(([key]) => !key.startsWith('event.') && key !== 'session.id')
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(' ');
+      const level = event.name.endsWith('api_error') ? 'error' : 'info';
+      const line = logs.append(
+        sessionId,
+        { text: `${event.name} ${detail}`.trim(), level },
+        clock.now(),
+        'otel',
+      );
+      hub.broadcastLog(sessionId, [line]);
+    }
+    if (parsed.problems.length > 0)
+      log(`OTLP logs: ${parsed.problems.length} problem(s), first: ${parsed.problems[0]}`);
+    return c.json(partialSuccess(parsed.problems.length, parsed.problems, 'rejectedLogRecords'));
+  });
+
+  otlp.post('/metrics', async (c) => {
+    const body = await readOtlpJson(c);
+    const parsed = parseOtlpMetrics(body);
+    accumulator.addAll(parsed.points);
+    const sessions = new Set(parsed.points.map((p) => p.sessionId).filter((id): id is string => id !== null));
+    metrics.ingestMetricTotals(
+      accumulator.totals().filter((t) => t.sessionId !== null && sessions.has(t.sessionId)),
+    );
+    if (parsed.problems.length > 0)
+      log(`OTLP metrics: ${parsed.problems.length} problem(s), first: ${parsed.problems[0]}`);
+    return c.json(partialSuccess(parsed.problems.length, parsed.problems, 'rejectedDataPoints'));
+  });
+
+  return otlp;
+}
