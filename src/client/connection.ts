@@ -36,6 +36,8 @@ export function socketUrl(location: Location, sessionId: string | undefined): st
   return `${scheme}//${location.host}${path}`;
 }
 
+const BACKFILL_COUNTS = ['filesDone', 'filesTotal', 'bytesDone', 'bytesTotal'] as const;
+
 /** Frames are checked for their shape once, here; a frame of a type this page does not know passes through. */
 function parseFrame(data: unknown): ServerMessage | null {
   if (typeof data !== 'string') return null;
@@ -46,10 +48,22 @@ function parseFrame(data: unknown): ServerMessage | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const frame = value as { type?: unknown; session?: { id?: unknown }; sessions?: unknown };
+  const frame = value as {
+    type?: unknown;
+    session?: { id?: unknown };
+    sessions?: unknown;
+    metrics?: { sessionId?: unknown };
+    progress?: Record<string, unknown>;
+  };
   if (typeof frame.type !== 'string') return null;
   if (frame.type === 'session' && typeof frame.session?.id !== 'string') return null;
   if (frame.type === 'snapshot' && !Array.isArray(frame.sessions)) return null;
+  if (frame.type === 'metrics' && typeof frame.metrics?.sessionId !== 'string') return null;
+  if (frame.type === 'backfill') {
+    const progress = frame.progress;
+    if (typeof progress !== 'object' || progress === null || typeof progress.done !== 'boolean') return null;
+    if (BACKFILL_COUNTS.some((key) => typeof progress[key] !== 'number')) return null;
+  }
   return value as ServerMessage;
 }
 

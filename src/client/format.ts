@@ -1,9 +1,11 @@
 /**
  * @module
- * The clock-derived text the page ticks every second. These must read exactly like the server's
- * first render (src/server/render/format.ts), which the server tests pin; the browser bundle
- * cannot import server modules, hence the small copy.
+ * The clock-derived text the page ticks every second, and the backfill banner's sentence. These
+ * must read exactly like the server's first render (src/server/render/format.ts and
+ * render/backfill.ts), which the server tests pin; the browser bundle cannot import server
+ * modules, hence the small copy.
  */
+import type { BackfillProgress } from '../shared/protocol.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -43,4 +45,29 @@ export function freshnessClass(ageMs: number): FreshClass {
   if (ageMs < 5 * SECOND) return 'fresh-green';
   if (ageMs < 30 * SECOND) return 'fresh-yellow';
   return 'fresh-red';
+}
+
+/** "512 B", "12 KB", "340 MB", "1.2 GB". */
+export function formatBytes(bytes: number): string {
+  const n = Number.isFinite(bytes) ? Math.max(0, bytes) : 0;
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 999.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const text = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
+  return `${text} ${units[unit]}`;
+}
+
+/** "Reading Claude Code history: 120 of 800 files, 1.2 GB of 3.4 GB". */
+export function backfillText(progress: BackfillProgress): string {
+  const files = `${progress.filesDone} of ${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`;
+  const bytes =
+    progress.bytesTotal > 0
+      ? `, ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`
+      : '';
+  return `Reading Claude Code history: ${files}${bytes}`;
 }

@@ -5,7 +5,8 @@
  * cost a handful of requests, not 200 per change.
  *
  * Events (the server's fragments listen for them, see src/server/pages.ts):
- * `bc:list` and `bc:tabs` on `<body>`, `bc:session` on `#card-<id>`, `bc:detail` on `#session-detail`.
+ * `bc:list` and `bc:tabs` on `<body>`, `bc:session` on `#card-<id>`, `bc:detail` on `#session-detail`,
+ * `bc:metrics` on `#session-metrics` (inside the detail) and `bc:backfill` on `#backfill`.
  */
 
 /** The little of htmx this page uses; htmx is loaded by its own script tag as a global. */
@@ -35,6 +36,8 @@ export class Refresher {
   #list = false;
   #tabs = false;
   #detail = false;
+  #metrics = false;
+  #backfill = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
@@ -68,11 +71,18 @@ export class Refresher {
     this.#schedule();
   }
 
+  /** Refresh the metrics section of a session page. */
+  metrics(): void {
+    this.#metrics = true;
+    this.#schedule();
+  }
+
   /** Refresh everything on the page, whichever page it is. */
   all(): void {
     this.#list = true;
     this.#tabs = true;
     this.#detail = true;
+    this.#backfill = true;
     this.#schedule();
   }
 
@@ -81,7 +91,9 @@ export class Refresher {
   }
 
   #pending(): boolean {
-    return this.#list || this.#tabs || this.#detail || this.#cards.size > 0;
+    return (
+      this.#list || this.#tabs || this.#detail || this.#metrics || this.#backfill || this.#cards.size > 0
+    );
   }
 
   #flush(): void {
@@ -108,12 +120,31 @@ export class Refresher {
         this.#tabs = false;
       }
     }
+    const detail = document.getElementById('session-detail');
     if (this.#detail) {
-      const detail = document.getElementById('session-detail');
       if (!detail) this.#detail = false;
       else if (!busy(detail)) {
         trigger(detail, 'bc:detail');
         this.#detail = false;
+        // The detail carries the metrics section, drawn afresh with it.
+        this.#metrics = false;
+      }
+    }
+    if (this.#metrics) {
+      const metrics = document.getElementById('session-metrics');
+      if (!metrics) this.#metrics = false;
+      // A detail swap in flight would replace this section with one drawn before the news.
+      else if (!busy(metrics) && !(detail && busy(detail))) {
+        trigger(metrics, 'bc:metrics');
+        this.#metrics = false;
+      }
+    }
+    if (this.#backfill) {
+      const banner = document.getElementById('backfill');
+      if (!banner) this.#backfill = false;
+      else if (!busy(banner)) {
+        trigger(banner, 'bc:backfill');
+        this.#backfill = false;
       }
     }
     for (const id of this.#cards) {

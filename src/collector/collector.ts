@@ -8,8 +8,14 @@ import path from 'node:path';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { parsePhaseFile } from './phase-file.js';
+import {
+  parseSessionSummary,
+  parseTestIterationCount,
+  parseTestResultsFile,
+  testIterationFromFileName,
+} from './side-files.js';
 import { fileExists, readSourceFile } from './reader.js';
-import type { PhaseObservation, SourceFault } from './types.js';
+import type { PhaseObservation, SideFileObservation, SourceFault } from './types.js';
 import { startWatcher, WatchEvent, type Watcher } from './watcher.js';
 
 export const PHASE_FILE = 'current-phase.json';
@@ -18,6 +24,8 @@ const CHECKPOINT_FILES = new Set(['state.json', 'progress.json', 'COMPLETE']);
 
 export interface CollectorSink {
   observe(observation: PhaseObservation): void;
+  /** Context Foundry's side files (SPEC 1.4): test iterations, results, the session summary. */
+  side?(observation: SideFileObservation): void;
   fault(fault: SourceFault): void;
   /** Folder-level problems (permissions, vanished roots), reported once each. */
   problem?(where: string, reason: string): void;
@@ -36,6 +44,13 @@ export function isPhaseFile(file: string): boolean {
   return path.basename(file) === PHASE_FILE && path.basename(path.dirname(file)) === STATE_FOLDER;
 }
 
+const SIDE_FILE = /^(test-iteration-count\.txt|test-results-iteration-\d+\.md|session-summary\.json)$/;
+
+/** Whether a path is one of the side files buildcast reads from `.context-foundry/`. */
+export function isSideFile(file: string): boolean {
+  return SIDE_FILE.test(path.basename(file)) && path.basename(path.dirname(file)) === STATE_FOLDER;
+}
+
 /** The build's work directory for a phase file. */
 export function workdirOf(phaseFile: string): string {
   return path.dirname(path.dirname(phaseFile));
@@ -43,7 +58,7 @@ export function workdirOf(phaseFile: string): string {
 
 export class Collector {
   readonly #options: Required<Omit<CollectorOptions, 'checkpoints'>> & { checkpoints: readonly string[] };
-  readonly #timers = new Map<string, TimerHandle>();
+  readonly #timers = new Map<string, { handle: TimerHandle; run: () => void }>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #watchers: Watcher[] = [];
   /** Reads that failed to parse once are retried a single time: the watcher often fires mid-write. */
@@ -65,9 +80,11 @@ export class Collector {
           this.#watchers.push(
             startWatcher({
               roots,
-              accept: isPhaseFile,
+              accept: (file) => isPhaseFile(file) || isSideFile(file),
               onFile: (event, file) => {
-                if (event !== WatchEvent.Unlink) this.#schedule(file, () => this.#readPhaseFile(file));
+                if (event === WatchEvent.Unlink) return;
+                if (isPhaseFile(file)) this.#schedule(file, () => this.#readPhaseFile(file));
+                else this.#schedule(file, () => this.#readSideFile(file));
               },
               onProblem: problem,
               onReady: resolve,
@@ -111,7 +128,7 @@ export class Collector {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
+    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer.handle);
     this.#timers.clear();
     await Promise.all(this.#watchers.map((watcher) => watcher.close()));
     await this.settle();
@@ -122,19 +139,26 @@ export class Collector {
     if (this.#closed) return;
     const { clock, debounceMs } = this.#options;
     const pending = this.#timers.get(key);
-    if (pending) clock.clearTimeout(pending);
-    this.#timers.set(
-      key,
-      clock.setTimeout(() => {
-        this.#timers.delete(key);
-        // One read per key at a time; a read requested meanwhile runs after it.
-        const previous = this.#inFlight.get(key) ?? Promise.resolve();
-        const run = previous.then(work, work).finally(() => {
-          if (this.#inFlight.get(key) === run) this.#inFlight.delete(key);
-        });
-        this.#inFlight.set(key, run);
-      }, debounceMs),
-    );
+    if (pending) clock.clearTimeout(pending.handle);
+    const run = () => {
+      this.#timers.delete(key);
+      // One read per key at a time; a read requested meanwhile runs after it.
+      const previous = this.#inFlight.get(key) ?? Promise.resolve();
+      const running = previous.then(work, work).finally(() => {
+        if (this.#inFlight.get(key) === running) this.#inFlight.delete(key);
+      });
+      this.#inFlight.set(key, running);
+    };
+    this.#timers.set(key, { handle: clock.setTimeout(run, debounceMs), run });
+  }
+
+  /** Runs every debounced read now and waits for all of them (start-up: builds before transcripts). */
+  async flushPending(): Promise<void> {
+    for (const timer of [...this.#timers.values()]) {
+      this.#options.clock.clearTimeout(timer.handle);
+      timer.run();
+    }
+    await this.settle();
   }
 
   async #readPhaseFile(file: string): Promise<void> {
@@ -168,6 +192,32 @@ export class Collector {
       observedAt,
       dataTime: Math.min(read.mtimeMs, observedAt),
     });
+  }
+
+  async #readSideFile(file: string): Promise<void> {
+    const { clock, sink } = this.#options;
+    if (!sink.side) return;
+    const workdir = workdirOf(file);
+    const read = await readSourceFile(file);
+    if (!read.ok) {
+      if (!read.missing) sink.fault({ file, workdir, reason: read.reason, observedAt: clock.now() });
+      return;
+    }
+    const name = path.basename(file);
+    let observation: SideFileObservation | null = null;
+    if (name === 'test-iteration-count.txt') {
+      const parsed = parseTestIterationCount(read.text);
+      if (parsed.ok)
+        observation = { kind: 'test-count', workdir, file, at: read.mtimeMs, iteration: parsed.value };
+    } else if (name === 'session-summary.json') {
+      const parsed = parseSessionSummary(read.text);
+      if (parsed.ok) observation = { kind: 'summary', workdir, file, at: read.mtimeMs, ...parsed.value };
+    } else if (testIterationFromFileName(name) !== null) {
+      const parsed = parseTestResultsFile(name, read.text);
+      if (parsed.ok) observation = { kind: 'test-results', workdir, file, at: read.mtimeMs, ...parsed.value };
+    }
+    // A side file that cannot be read yet (half written) is simply read again on its next change.
+    if (observation) sink.side(observation);
   }
 
   async #readCheckpoint(folder: string): Promise<void> {

@@ -27,6 +27,7 @@ import {
   text,
   UNREADABLE,
 } from './otlp-values.js';
+import { requestKey } from './transcript.js';
 import type { TokenSample } from './types.js';
 
 export type { OtlpScalar } from './otlp-values.js';
@@ -125,12 +126,12 @@ export function parseOtlpLogs(body: unknown): OtlpLogsParse {
     if (sample === null) return;
     const { model, input, output, cacheRead, cacheWrite } = sample;
     const requestId = text(attrs, 'request_id');
-    const key = requestId
-      ? `otel:${requestId}`
-      : `otel:${createHash('sha256')
-          .update([sessionId ?? '', at, model, input, output, cacheRead, cacheWrite].join('|'))
-          .digest('hex')
-          .slice(0, 32)}`;
+    const key =
+      requestKey(requestId) ??
+      `otel:${createHash('sha256')
+        .update([sessionId ?? '', at, model, input, output, cacheRead, cacheWrite].join('|'))
+        .digest('hex')
+        .slice(0, 32)}`;
     samples.push({
       key,
       source: 'otel',

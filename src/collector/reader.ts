@@ -3,6 +3,7 @@
  * The one module of the collector that reads the disk. Every read is bounded and every failure
  * comes back as a value naming the file and the reason, never as a thrown error.
  */
+import { realpathSync, statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -69,5 +70,99 @@ export async function listFolder(folder: string): Promise<string[]> {
     return (await readdir(folder)).map((name) => path.join(folder, name));
   } catch {
     return [];
+  }
+}
+
+/** A slice of a file read from a byte position, with the size and inode seen at that moment. */
+export type RangeResult =
+  { ok: true; bytes: Buffer; size: number; ino: number } | { ok: false; reason: string; missing: boolean };
+
+/**
+ * Reads up to `maxBytes` from `start`. Size and inode come from the same open handle as the
+ * bytes, so a caller can tell a file that shrank or was replaced from one that only grew.
+ */
+export async function readRange(file: string, start: number, maxBytes: number): Promise<RangeResult> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const info = await handle.stat();
+    if (!info.isFile()) return { ok: false, reason: 'not a regular file', missing: false };
+    const want = Math.max(0, Math.min(maxBytes, info.size - start));
+    if (want === 0) return { ok: true, bytes: Buffer.alloc(0), size: info.size, ino: info.ino };
+    const buffer = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await handle.read(buffer, got, want - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return {
+      ok: true,
+      bytes: got === want ? buffer : buffer.subarray(0, got),
+      size: info.size,
+      ino: info.ino,
+    };
+  } catch (error) {
+    return { ok: false, ...describe(error) };
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/** Size, inode and modification time of a regular file, or null when it is missing or not a file. */
+export async function fileIdentity(
+  file: string,
+): Promise<{ size: number; ino: number; mtimeMs: number } | null> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? { size: info.size, ino: info.ino, mtimeMs: info.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How many newline bytes the first `end` bytes of a file hold (a line number for a byte offset). */
+export async function countLines(
+  file: string,
+  end: number,
+  chunkBytes = 4 * 1024 * 1024,
+): Promise<number | null> {
+  let count = 0;
+  for (let pos = 0; pos < end;) {
+    const read = await readRange(file, pos, Math.min(chunkBytes, end - pos));
+    if (!read.ok) return null;
+    if (read.bytes.length === 0) break;
+    for (let i = read.bytes.indexOf(10); i >= 0; i = read.bytes.indexOf(10, i + 1)) count++;
+    pos += read.bytes.length;
+  }
+  return count;
+}
+
+/** A folder entry: its path and what it is; symbolic links are reported as `other`, never followed. */
+export interface FolderEntry {
+  path: string;
+  kind: 'file' | 'folder' | 'other';
+}
+
+/** The entries of a folder with their kinds, or an empty list when it cannot be read. */
+export async function listFolderEntries(folder: string): Promise<FolderEntry[]> {
+  try {
+    const entries = await readdir(folder, { withFileTypes: true });
+    return entries.map((entry) => ({
+      path: path.join(folder, entry.name),
+      kind: entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : 'other',
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** The real path of an existing folder (links resolved), or null when there is no such folder. */
+export function realFolderSync(folder: string): string | null {
+  try {
+    const real = realpathSync(folder);
+    return statSync(real).isDirectory() ? real : null;
+  } catch {
+    return null;
   }
 }

@@ -105,13 +105,14 @@ export interface TokenSample {
   sidechain: boolean;
 }
 
-/** Context Foundry's side files (SPEC 1.4), as read from `.context-foundry/`. */
+/** Context Foundry's side files (SPEC 1.4), as read from `.context-foundry/`; `at` is the file's mtime (ms). */
 export type SideFileObservation =
-  | { kind: 'test-count'; workdir: string; file: string; iteration: number }
+  | { kind: 'test-count'; workdir: string; file: string; at: number; iteration: number }
   | {
       kind: 'test-results';
       workdir: string;
       file: string;
+      at: number;
       iteration: number;
       passed: number | null;
       failed: number | null;
@@ -121,6 +122,7 @@ export type SideFileObservation =
       kind: 'summary';
       workdir: string;
       file: string;
+      at: number;
       completed: boolean;
       failed: boolean;
       fields: Record<string, unknown>;

@@ -7,6 +7,14 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { fileIdentity } from './reader.js';
+
+/**
+ * chokidar drops every `change` of a file for 50 ms after it reports one, and never reports
+ * them later; a file written twice in quick succession would keep its first content. So each
+ * reported file is looked at again just after that window, and a change seen then is reported.
+ */
+const TRAILING_CHECK_MS = 60;
 
 /** Folders never worth descending into: dependencies, VCS data, build output, caches. */
 export const HEAVY_FOLDERS: ReadonlySet<string> = new Set([
@@ -72,15 +80,36 @@ export function startWatcher(options: WatcherOptions): Watcher {
   };
   const watcher: FSWatcher = watch(roots, {
     ignored,
+    alwaysStat: true,
     ignoreInitial: false,
     followSymlinks: false,
     depth: options.depth ?? 12,
     atomic: true,
     persistent: true,
   });
+  const trailing = new Map<string, ReturnType<typeof setTimeout>>();
+  let closed = false;
+  const recheck = (file: string, seen: Stats | undefined) => {
+    // Each reported event opens a new 50 ms window; the check must cover the latest one.
+    clearTimeout(trailing.get(file));
+    trailing.set(
+      file,
+      setTimeout(() => {
+        trailing.delete(file);
+        void fileIdentity(file).then((now) => {
+          if (closed || !now || !seen) return;
+          if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size || now.ino !== seen.ino) {
+            options.onFile(WatchEvent.Change, file);
+          }
+        });
+      }, TRAILING_CHECK_MS),
+    );
+  };
   // chokidar asks `ignored` without stats first, so a file can slip through; check again here.
-  const report = (event: WatchEvent) => (file: string) => {
-    if (options.accept(file)) options.onFile(event, file);
+  const report = (event: WatchEvent) => (file: string, stats?: Stats) => {
+    if (!options.accept(file)) return;
+    options.onFile(event, file);
+    if (event !== WatchEvent.Unlink) recheck(file, stats);
   };
   watcher.on('add', report(WatchEvent.Add));
   watcher.on('change', report(WatchEvent.Change));
@@ -93,5 +122,12 @@ export function startWatcher(options: WatcherOptions): Watcher {
     );
   });
   if (options.onReady) watcher.on('ready', options.onReady);
-  return { close: () => watcher.close() };
+  return {
+    close: () => {
+      closed = true;
+      for (const timer of trailing.values()) clearTimeout(timer);
+      trailing.clear();
+      return watcher.close();
+    },
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
+import type { BackfillProgress } from '../shared/protocol.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
@@ -19,6 +20,8 @@ export interface AppDeps extends ApiDeps {
   token?: string | null;
   /** With a token: viewing needs none (SPEC 7 `--public`). */
   publicView?: boolean;
+  /** Progress of the first read of Claude Code history, for the pages. */
+  backfill?: () => BackfillProgress | null;
 }
 
 const INGEST = /^\/(api\/(phase-update|broadcast\/|agent-update)|v1\/)/;

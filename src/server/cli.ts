@@ -49,7 +49,12 @@ function userPricingPath(): string {
 }
 
 async function serve(config: Config): Promise<ServerHandle> {
-  const server = await startServer(config, { log, version, defaultPricing: userPricingPath() });
+  const server = await startServer(config, {
+    log,
+    version,
+    defaultPricing: userPricingPath(),
+    claudeHome: { env: process.env, home: os.homedir() },
+  });
   console.log(`buildcast listening on ${server.url}`);
   return server;
 }

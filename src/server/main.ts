@@ -11,6 +11,9 @@ import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Collector } from '../collector/collector.js';
+import { discoverClaudeDirs } from '../collector/claude-dirs.js';
+import { TranscriptTailer, type FileOffset } from '../collector/transcript-tailer.js';
+import type { BackfillProgress } from '../shared/protocol.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { Hub } from './hub.js';
@@ -36,6 +39,7 @@ export interface ServerHandle {
   hub: Hub;
   metrics: MetricsService;
   collector: Collector;
+  tailer: TranscriptTailer;
   /** Stops watching, closes connections, flushes writes, closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,6 +48,11 @@ export interface StartOptions {
   clock?: Clock;
   /** The user's pricing file to use when it exists and `--pricing` names none. */
   defaultPricing?: string;
+  /**
+   * Where to look for Claude Code transcripts besides `--claude-dir` (SPEC 1.5: `~/.claude`,
+   * `~/.config/claude`, `CLAUDE_CONFIG_DIR`); the command line passes its environment here.
+   */
+  claudeHome?: { env: Record<string, string | undefined>; home: string };
   log?: (line: string) => void;
   version?: string;
 }
@@ -51,7 +60,7 @@ export interface StartOptions {
 /** Starts buildcast from a resolved configuration; resolves once it is listening. */
 export async function startServer(
   config: Config,
-  { clock = systemClock, log = () => {}, version = '0.0.0', defaultPricing }: StartOptions = {},
+  { clock = systemClock, log = () => {}, version = '0.0.0', defaultPricing, claudeHome }: StartOptions = {},
 ): Promise<ServerHandle> {
   const store = openStore(config.db);
   const writer = new WriteCoalescer({
@@ -108,6 +117,7 @@ export async function startServer(
     debounceMs: config.debounceMs,
     sink: {
       observe: (observation) => registry.apply(observation),
+      side: (observation) => metrics!.side(observation),
       fault: (fault) => {
         log(`problem with ${fault.file}: ${fault.reason}`);
         registry.fault(fault);
@@ -115,6 +125,54 @@ export async function startServer(
       problem: (where, reason) => {
         problems.set(where, reason);
         log(`cannot watch ${where}: ${reason}`);
+      },
+    },
+  });
+
+  const claudeDirs =
+    config.claudeDirs.length > 0 || claudeHome
+      ? discoverClaudeDirs({
+          env: claudeHome?.env ?? {},
+          home: claudeHome?.home ?? '',
+          explicit: config.claudeDirs,
+        })
+      : [];
+  let backfill: BackfillProgress | null = null;
+  let lastProgressLog = 0;
+  const problemCounts = new Map<string, number>();
+  const tailer = new TranscriptTailer({
+    dirs: claudeDirs,
+    clock,
+    offsets: {
+      get: (file) => {
+        const value = store.getMeta(`offset:${file}`);
+        return value ? (JSON.parse(value) as FileOffset) : null;
+      },
+      set: (file, value) => store.setMeta(`offset:${file}`, JSON.stringify(value)),
+    },
+    sink: {
+      samples: (batch) => metrics!.ingest(batch),
+      problem: (file, reason, line) => {
+        // Counted per file; only the first few reach the log, so a broken history cannot flood it.
+        const count = (problemCounts.get(file) ?? 0) + 1;
+        problemCounts.set(file, count);
+        if (count <= 3)
+          log(
+            `transcript ${file}${line ? `:${line}` : ''}: ${reason}${count === 3 ? ' (further problems in this file are only counted)' : ''}`,
+          );
+      },
+      progress: (progress) => {
+        backfill = progress;
+        hub?.broadcastBackfill(progress);
+        const now = clock.now();
+        if (progress.done || now - lastProgressLog >= 2_000) {
+          lastProgressLog = now;
+          const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+          log(
+            `${progress.done ? 'read' : 'reading'} Claude Code history: ${progress.filesDone}/${progress.filesTotal} files, ` +
+              `${mb(progress.bytesDone)}/${mb(progress.bytesTotal)} MB`,
+          );
+        }
       },
     },
   });
@@ -129,8 +187,11 @@ export async function startServer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     publicView: config.public,
+    backfill: () => backfill,
     health: () => ({
       version,
+      claudeDirs,
+      transcripts: { ...tailer.stats(), problemsByFile: problemCounts.size, backfill },
       roots: config.roots,
       checkpoints: config.checkpoints,
       db: config.db,
@@ -157,6 +218,9 @@ export async function startServer(
   hub.start();
   registry.startStallWatch();
   await collector.start();
+  // Builds first, so the history read next attributes each request to the build it belongs to.
+  await collector.flushPending();
+  await tailer.start();
   log(`restored ${restored} session(s); watching ${config.roots.join(', ')}`);
 
   let closing: Promise<void> | null = null;
@@ -164,6 +228,7 @@ export async function startServer(
     (closing ??= (async () => {
       registry.stopStallWatch();
       await collector.close();
+      await tailer.close();
       hub!.closeAll();
       wss.close();
       await new Promise<void>((resolve) => {
@@ -175,5 +240,5 @@ export async function startServer(
       store.close();
     })());
 
-  return { url, port: address.port, host: config.host, registry, hub, metrics, collector, close };
+  return { url, port: address.port, host: config.host, registry, hub, metrics, collector, tailer, close };
 }

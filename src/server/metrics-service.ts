@@ -7,21 +7,15 @@
  * sessions.
  */
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Session, SessionMetrics } from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
-import { sessionIdFor } from '../collector/session-rules.js';
 import type { OtlpUsageTotals } from '../collector/otlp.js';
 import type { SideFileObservation, TokenSample } from '../collector/types.js';
+import { Attribution, isBuild, LEAD_MS } from './attribution.js';
 import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
 import type { SessionRegistry } from './registry.js';
 import type { Store } from './store.js';
 
-/** Requests a little before a build's `started_at` belong to it: the agent starts before it writes. */
-export const LEAD_MS = 5 * 60_000;
-/** ...and a little after it ends (the final summary, the last push). */
-export const TRAIL_MS = 60_000;
-const LINK_PREFIX = 'claude:';
 /** Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too. */
 const EVENTS_PREFIX = 'otel-events:';
 /** Keys of the running totals made from OpenTelemetry metrics. */
@@ -39,24 +33,10 @@ export interface MetricsServiceOptions {
   settleMs?: number;
 }
 
-const isBuild = (s: Session) => s.source === 'live' || s.source === 'push' || s.source === 'checkpoint';
-
-function window(session: Session): { from: number; to: number } {
-  const from = Date.parse(session.startedAt) - LEAD_MS;
-  const end = session.endedAt ? Date.parse(session.endedAt) + TRAIL_MS : Number.MAX_SAFE_INTEGER;
-  return { from, to: end };
-}
-
-function within(session: Session, at: number): boolean {
-  const { from, to } = window(session);
-  return at >= from && at <= to;
-}
-
 export class MetricsService {
   readonly #o: Required<MetricsServiceOptions>;
   readonly #cache = new Map<string, { metrics: SessionMetrics; hash: string }>();
-  /** Claude Code session id → the buildcast session its requests belong to. */
-  readonly #links = new Map<string, string>();
+  readonly #attribution: Attribution;
   readonly #withEvents = new Set<string>();
   readonly #currentIteration = new Map<string, number>();
   readonly #pendingSide = new Map<string, SideFileObservation[]>();
@@ -67,8 +47,7 @@ export class MetricsService {
 
   constructor(options: MetricsServiceOptions) {
     this.#o = { settleMs: 50, ...options };
-    for (const [key, id] of options.store.metaWithPrefix(LINK_PREFIX))
-      this.#links.set(key.slice(LINK_PREFIX.length), id);
+    this.#attribution = new Attribution(options.store, options.registry);
     for (const key of options.store.metaWithPrefix(EVENTS_PREFIX).keys())
       this.#withEvents.add(key.slice(EVENTS_PREFIX.length));
   }
@@ -87,7 +66,7 @@ export class MetricsService {
       this.#withEvents.add(id);
       this.#o.store.setMeta(EVENTS_PREFIX + id, '1');
       if (this.#o.store.metrics.deleteSamples(id, METRIC_KEY) > 0) {
-        const linked = this.#links.get(id);
+        const linked = this.#attribution.buildForClaude(id);
         if (linked) this.#dirty.add(linked);
       }
     }
@@ -119,30 +98,22 @@ export class MetricsService {
     }
     if (samples.length === 0) return;
     this.#o.store.metrics.replaceSamples(samples);
-    const builds = this.#buildsByWorkdir();
-    for (const sample of samples) {
-      const id = this.#links.get(sample.claudeSessionId!) ?? this.#attribute(sample, builds);
-      this.#link(sample.claudeSessionId!, id);
-      this.#dirty.add(id);
-    }
+    const builds = this.#attribution.buildsByWorkdir();
+    for (const sample of samples) this.#dirty.add(this.#attribution.attribute(sample, builds));
     this.#schedule();
   }
 
   /** The buildcast session a Claude Code session's requests belong to, once known. */
   sessionForClaude(claudeSessionId: string): string | undefined {
-    return this.#links.get(claudeSessionId);
+    return this.#attribution.buildForClaude(claudeSessionId);
   }
 
   /** Stores new samples (each key once, ever) and refreshes the sessions they touch. */
   ingest(samples: readonly TokenSample[]): number {
     const fresh = this.#o.store.metrics.insertSamples(samples);
     if (fresh.length === 0) return 0;
-    const builds = this.#buildsByWorkdir();
-    for (const sample of fresh) {
-      const id = this.#attribute(sample, builds);
-      this.#dirty.add(id);
-      if (sample.claudeSessionId) this.#link(sample.claudeSessionId, id);
-    }
+    const builds = this.#attribution.buildsByWorkdir();
+    for (const sample of fresh) this.#dirty.add(this.#attribution.attribute(sample, builds));
     this.#schedule();
     return fresh.length;
   }
@@ -199,12 +170,6 @@ export class MetricsService {
     this.flush();
   }
 
-  #link(claudeSessionId: string, id: string): void {
-    if (this.#links.get(claudeSessionId) === id) return;
-    this.#links.set(claudeSessionId, id);
-    this.#o.store.setMeta(LINK_PREFIX + claudeSessionId, id);
-  }
-
   #schedule(): void {
     this.#timer ??= this.#o.clock.setTimeout(() => {
       this.#timer = null;
@@ -225,7 +190,7 @@ export class MetricsService {
   #compute(session: Session): { metrics: SessionMetrics; hash: string } {
     const metrics = aggregateMetrics({
       sessionId: session.id,
-      samples: this.#samplesOf(session),
+      samples: this.#attribution.samplesOf(session),
       phases: session.phases,
       prices: this.#o.prices,
       iterations: this.#o.store.metrics.loadTestIterations(session.id),
@@ -244,96 +209,12 @@ export class MetricsService {
     this.#refreshing = id;
     try {
       if (tokens.requests > 0) this.#o.registry.setTotals(id, tokens.total, tokens.costUsd);
+      else if (session.tokensTotal !== null) this.#o.registry.setTotals(id, null, null);
       if (!isBuild(session)) this.#touchExternal(session, next.metrics);
     } finally {
       this.#refreshing = null;
     }
     if (before?.hash !== next.hash) this.#o.publish(next.metrics, next.hash);
-  }
-
-  /** Every sample that belongs to a session, each once. */
-  #samplesOf(session: Session): TokenSample[] {
-    const metrics = this.#o.store.metrics;
-    const byKey = new Map<string, TokenSample>();
-    const take = (list: TokenSample[]) => list.forEach((s) => byKey.set(s.key, s));
-    const linked = [...this.#links].filter(([, id]) => id === session.id).map(([claude]) => claude);
-    if (isBuild(session)) {
-      const { from, to } = window(session);
-      if (session.workdir) take(metrics.samplesUnder(session.workdir, from, to));
-      take(metrics.samplesForProject(session.project, from, to));
-      for (const claude of linked)
-        take(metrics.samplesForClaudeSession(claude).filter((s) => s.at >= from && s.at <= to));
-    } else {
-      for (const claude of linked) take(metrics.samplesForClaudeSession(claude));
-    }
-    return [...byKey.values()];
-  }
-
-  #buildsByWorkdir(): Map<string, Session[]> {
-    const map = new Map<string, Session[]>();
-    for (const { session } of this.#o.registry.entries()) {
-      if (!isBuild(session) || !session.workdir) continue;
-      const list = map.get(session.workdir) ?? [];
-      list.push(session);
-      map.set(session.workdir, list);
-    }
-    return map;
-  }
-
-  /** SPEC 1.5: the build whose work directory holds the request's cwd and whose span holds its time. */
-  #attribute(sample: TokenSample, builds: Map<string, Session[]>): string {
-    if (sample.cwd) {
-      for (let dir = sample.cwd; ; dir = path.dirname(dir)) {
-        const hit = builds
-          .get(dir)
-          ?.filter((s) => within(s, sample.at))
-          .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0];
-        if (hit) return hit.id;
-        if (path.dirname(dir) === dir) break;
-      }
-    }
-    if (sample.project) {
-      const hit = this.#o.registry
-        .list({ project: sample.project, limit: 50 })
-        .sessions.find((s) => isBuild(s) && within(s, sample.at));
-      if (hit) return hit.id;
-    }
-    const linked = sample.claudeSessionId ? this.#links.get(sample.claudeSessionId) : undefined;
-    if (linked && this.#o.registry.get(linked)) return linked;
-    return this.#startExternal(sample);
-  }
-
-  /** A Claude Code session with no build around it still shows, as a session of its own. */
-  #startExternal(sample: TokenSample): string {
-    const project =
-      sample.project ?? (sample.cwd ? path.basename(sample.cwd) || 'claude-code' : 'claude-code');
-    const startedAt = new Date(sample.at).toISOString();
-    let id = sessionIdFor(project, startedAt);
-    for (let n = 2; this.#o.registry.get(id); n++) id = `${sessionIdFor(project, startedAt)}-${n}`;
-    this.#o.registry.put({
-      id,
-      project,
-      workdir: sample.cwd,
-      state: 'running',
-      activity: 'claude-code',
-      currentPhase: null,
-      phaseNumber: null,
-      phaseIndex: null,
-      phaseTotal: null,
-      phasesCompleted: [],
-      progressDetail: null,
-      progressPercent: null,
-      testIteration: null,
-      startedAt,
-      updatedAt: startedAt,
-      endedAt: null,
-      source: sample.source,
-      phases: [],
-      warnings: [],
-      tokensTotal: null,
-      costUsd: null,
-    });
-    return id;
   }
 
   /** Keeps a plain Claude Code session's summary line and change stamp in step with its usage. */
@@ -357,6 +238,8 @@ export class MetricsService {
   }
 
   #applySide(session: Session, observation: SideFileObservation): void {
+    // Files left over from an earlier run in the same folder say nothing about this one.
+    if (observation.at < Date.parse(session.startedAt) - LEAD_MS) return;
     switch (observation.kind) {
       case 'test-count':
         this.#currentIteration.set(session.id, observation.iteration);

@@ -9,25 +9,37 @@
  *   with `&tabs=1` it also carries the tab bar out of band (a tab click updates both at once);
  *   with `&cursor=` it is the next page of cards, swapped in place of the "Show more" button;
  * - `GET /fragments/cards/:id` → `<article id="card-<id>">`, refreshed on `bc:session` fired at it;
- * - `GET /fragments/sessions/:id/detail` → `<div id="session-detail">`, refreshed on `bc:detail`.
+ * - `GET /fragments/sessions/:id/detail` → `<div id="session-detail">`, refreshed on `bc:detail`;
+ * - `GET /fragments/sessions/:id/metrics` → `<section id="session-metrics">` (inside the detail),
+ *   refreshed on `bc:metrics` when a `metrics` frame for that session arrives;
+ * - `GET /fragments/backfill` → `<div id="backfill">`, the history-reading banner, refreshed on
+ *   `bc:backfill` after a reconnect (between those, `backfill` frames update it in place).
  */
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
+import type { BackfillProgress, Session, SessionMetrics } from '../shared/protocol.js';
 import type { SessionReader } from './session-query.js';
 import { createAssetCache, createAssetRoutes } from './assets.js';
 import { html, raw, type SafeHtml } from './render/html.js';
-import { renderCard } from './render/card.js';
+import { renderBackfill } from './render/backfill.js';
+import { renderCard, type CardExtras } from './render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from './render/dashboard.js';
+import { renderMetricsSection } from './render/metrics.js';
 import { PAGE_CSP, renderNotFoundPage } from './render/layout.js';
 import { parseTab } from './render/paths.js';
 import { renderSessionDetail, renderSessionPage } from './render/session-page.js';
+import { latestResult } from './render/test-chart.js';
 
 export interface PageDeps {
   reader: SessionReader;
   clock: Clock;
   /** The folder holding package.json, `public/` and `dist/`. */
   packageRoot: string;
+  /** A session's token, cost, context and test metrics, or null when there are none. */
+  metrics?: (sessionId: string) => SessionMetrics | null;
+  /** How the first read of Claude Code history is going, or null when there is none. */
+  backfill?: () => BackfillProgress | null;
 }
 
 /** Page size of the dashboard lists. */
@@ -49,11 +61,23 @@ function shellForTab(shell: string, tab: string): string {
   return shell.replaceAll('?tab=active"', `?tab=${tab}"`);
 }
 
+/** The banner goes first in `<main>`; the shell is buildcast's own file, so its opening tag is known. */
+const MAIN_OPEN = '<main id="main" tabindex="-1">';
+
+function shellWithBackfill(shell: string, banner: SafeHtml): string {
+  return shell.replace(MAIN_OPEN, () => `${MAIN_OPEN}\n      ${banner.toString()}`);
+}
+
 /** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
-export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono {
+export function createPageRoutes({ reader, clock, packageRoot, metrics, backfill }: PageDeps): Hono {
   const app = new Hono();
   const cache = createAssetCache();
   const shellFile = path.join(packageRoot, 'public', 'dashboard.html');
+  const metricsOf = (id: string): SessionMetrics | null => metrics?.(id) ?? null;
+  const backfillNow = (): BackfillProgress | null => backfill?.() ?? null;
+  // Metrics are looked up only for builds still going, so a list of finished ones costs nothing extra.
+  const cardExtras = (session: Session): CardExtras =>
+    metrics && session.endedAt === null ? { tests: latestResult(metricsOf(session.id)) } : {};
 
   app.get('/', async (c) => {
     const shell = await cache.load(shellFile);
@@ -61,15 +85,22 @@ export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono
       return sendHtml(c, html`buildcast: public/dashboard.html is missing from this install.`, 500);
     }
     const tab = parseTab(c.req.query('tab'));
-    // The shell is buildcast's own file and `tab` one of four fixed names.
-    return sendHtml(c, raw(shellForTab(Buffer.from(shell).toString('utf8'), tab)));
+    // The shell is buildcast's own file, `tab` one of four fixed names, the banner escaped markup.
+    const page = shellForTab(Buffer.from(shell).toString('utf8'), tab);
+    return sendHtml(c, raw(shellWithBackfill(page, renderBackfill(backfillNow()))));
   });
 
   app.get('/sessions/:id', (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, renderNotFoundPage(`session with the id “${id}”`), 404);
-    return sendHtml(c, renderSessionPage(session, reader.raw(id), clock.now()));
+    return sendHtml(
+      c,
+      renderSessionPage(session, reader.raw(id), clock.now(), {
+        metrics: metricsOf(id),
+        backfill: backfillNow(),
+      }),
+    );
   });
 
   app.get('/fragments/tabs', (c) => sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query('tab')))));
@@ -79,8 +110,8 @@ export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono
     const cursor = c.req.query('cursor') || undefined;
     const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
     const now = clock.now();
-    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now));
-    const list = renderSessionList(page, tab, now);
+    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardExtras));
+    const list = renderSessionList(page, tab, now, cardExtras);
     const withTabs = c.req.query('tabs') === '1';
     return sendHtml(c, withTabs ? html`${list}${renderTabs(reader.counts(), tab, { oob: true })}` : list);
   });
@@ -88,15 +119,24 @@ export function createPageRoutes({ reader, clock, packageRoot }: PageDeps): Hono
   app.get('/fragments/cards/:id', (c) => {
     const session = reader.get(c.req.param('id'));
     if (!session) return sendHtml(c, html``, 404);
-    return sendHtml(c, renderCard(session, clock.now()));
+    return sendHtml(c, renderCard(session, clock.now(), cardExtras(session)));
   });
 
   app.get('/fragments/sessions/:id/detail', (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
-    return sendHtml(c, renderSessionDetail(session, reader.raw(id), clock.now()));
+    return sendHtml(c, renderSessionDetail(session, reader.raw(id), clock.now(), metricsOf(id)));
   });
+
+  app.get('/fragments/sessions/:id/metrics', (c) => {
+    const id = c.req.param('id');
+    const session = reader.get(id);
+    if (!session) return sendHtml(c, html``, 404);
+    return sendHtml(c, renderMetricsSection(session, metricsOf(id)));
+  });
+
+  app.get('/fragments/backfill', (c) => sendHtml(c, renderBackfill(backfillNow())));
 
   app.route('/', createAssetRoutes({ packageRoot, cache }));
   return app;

@@ -139,3 +139,37 @@ describe('collector', () => {
     });
   });
 });
+
+describe('watcher', () => {
+  it('does not lose a write that follows another within 50 ms', async () => {
+    const root = tempDir();
+    const workdir = path.join(root, 'w');
+    mkdirSync(path.join(workdir, '.context-foundry'), { recursive: true });
+    const { startWatcher } = await import('../../src/collector/watcher.js');
+    const seen: string[] = [];
+    const file = path.join(workdir, '.context-foundry', 'current-phase.json');
+    const watcher = await new Promise<{ close(): Promise<void> }>((resolve) => {
+      const w = startWatcher({
+        roots: [root],
+        accept: isPhaseFile,
+        onFile: (event) => seen.push(event),
+        onProblem: () => {},
+        onReady: () => resolve(w),
+      });
+    });
+    try {
+      writeFileSync(file, '{"status":"one"}');
+      await eventually(() => seen.length >= 1);
+      await sleep(100);
+      writeFileSync(file, '{"status":"two"}');
+      await eventually(() => seen.length >= 2);
+      // chokidar itself stays silent about this one: it falls in the 50 ms after "two".
+      writeFileSync(file, '{"status":"three, longer"}');
+      await sleep(300);
+      expect(seen).toEqual(['add', 'change', 'change']);
+    } finally {
+      await watcher.close();
+      removeDir(root);
+    }
+  });
+});

@@ -44,7 +44,7 @@ describe('parseOtlpLogs: Claude Code events', () => {
         sidechain: false,
       },
       {
-        key: 'otel:req_011CVx3k9dP2mT8qWn4Lb7Ya',
+        key: 'req:req_011CVx3k9dP2mT8qWn4Lb7Ya',
         source: 'otel',
         claudeSessionId: SESSION,
         cwd: '/home/dev/builds/weather-app',

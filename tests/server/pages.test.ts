@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import type { Session } from '../../src/shared/protocol.js';
+import type { Session, SessionMetrics } from '../../src/shared/protocol.js';
 import { createPageRoutes } from '../../src/server/pages.js';
 import { ArrayReader, makeSession, span } from './render/fixtures.js';
+import { makeMetrics } from './render/metrics-fixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -24,9 +25,18 @@ beforeAll(() => {
 
 afterAll(() => rmSync(packageRoot, { recursive: true, force: true }));
 
-function pages(sessions: Session[] = [], raws: Record<string, string> = {}) {
+function pages(
+  sessions: Session[] = [],
+  raws: Record<string, string> = {},
+  metrics?: Record<string, SessionMetrics>,
+) {
   const clock = new FakeClock('2026-11-20T14:00:00Z');
-  return createPageRoutes({ reader: new ArrayReader(sessions, raws), clock, packageRoot });
+  return createPageRoutes({
+    reader: new ArrayReader(sessions, raws),
+    clock,
+    packageRoot,
+    metrics: metrics && ((id) => metrics[id] ?? null),
+  });
 }
 
 const finished = (id: string, state: 'completed' | 'failed', updatedAt = '2026-11-20T12:00:00Z') =>
@@ -154,11 +164,19 @@ describe('untrusted build text', () => {
   });
   const hostileId = makeSession({ id: 'x"><script>alert(6)</script>', project: 'odd-id' });
   const raws = { [hostile.id]: '</pre><script>alert(5)</script>' };
+  // Metrics carry build text too: phase names, model names, failing test names.
+  const metrics = makeMetrics({ sessionId: hostile.id });
+  metrics.tokens.byPhase[0]!.phase = '<object data=x>';
+  metrics.tokens.byModel[0]!.model = '<svg onload=alert(7)>';
+  metrics.context.model = '<iframe src=javascript:alert(8)>';
+  metrics.tests.stuck = ['<marquee>parses</marquee>'];
+  const allMetrics = { [hostile.id]: metrics, [hostileId.id]: makeMetrics({ sessionId: hostileId.id }) };
   const markup = [
     '<script>alert',
     '<img src=x',
     '<iframe',
-    '<svg',
+    // The pages draw their own SVG charts; what must never appear is one from the build.
+    '<svg onload',
     '<b>',
     '<u>',
     '<marquee',
@@ -168,7 +186,7 @@ describe('untrusted build text', () => {
   const more = ['<embed', '<a href=javascript', '</pre><script'];
 
   it('is escaped in every page and fragment', async () => {
-    const app = pages([hostile, hostileId], raws);
+    const app = pages([hostile, hostileId], raws, allMetrics);
     const urls = [
       '/',
       '/fragments/tabs?tab=all',
@@ -178,6 +196,8 @@ describe('untrusted build text', () => {
       `/sessions/${hostile.id}`,
       `/sessions/${encodeURIComponent(hostileId.id)}`,
       `/fragments/sessions/${hostile.id}/detail`,
+      `/fragments/sessions/${hostile.id}/metrics`,
+      `/fragments/sessions/${encodeURIComponent(hostileId.id)}/metrics`,
       `/sessions/${encodeURIComponent('<script>alert(7)</script>')}`,
     ];
     for (const url of urls) {
@@ -213,6 +233,14 @@ describe('not found', () => {
     expect(card.status).toBe(404);
     expect(await card.text()).toBe('');
     expect((await app.request('/fragments/sessions/nope/detail')).status).toBe(404);
+    expect((await app.request('/fragments/sessions/nope/metrics')).status).toBe(404);
+  });
+
+  it('answers 404 for the metrics of an unknown session even when a metrics source has some', async () => {
+    const app = pages([makeSession()], {}, { nope: makeMetrics({ sessionId: 'nope' }) });
+    const res = await app.request('/fragments/sessions/nope/metrics');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('');
   });
 });
 

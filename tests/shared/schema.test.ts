@@ -10,6 +10,8 @@ import { parsePhaseFile, parsePhaseFileDetailed } from '../../src/collector/phas
 import type { ServerMessage, SessionMessage } from '../../src/shared/protocol.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import { validate, type JsonSchema } from '../helpers/json-schema.js';
+import { makeSession } from '../server/render/fixtures.js';
+import { makeMetrics } from '../server/render/metrics-fixtures.js';
 import {
   eventually,
   FrameClient,
@@ -302,5 +304,91 @@ describe('schema/protocol.schema.json against a real server', () => {
     expect(defErrors('ClientMessage', { type: 'pong' })).not.toEqual([]);
     expect(defErrors('ClientMessage', { type: 'ping', extra: 1 })).not.toEqual([]);
     expect(defErrors('ClientMessage', {})).not.toEqual([]);
+  });
+});
+
+describe('schema/protocol.schema.json for metrics and backfill frames', () => {
+  // The real server may not send these yet; a hand-built, realistic SessionMetrics stands in.
+  const metrics = makeMetrics();
+  const keys = (value: object) => Object.keys(value).sort();
+  const required = (schema: SchemaObject) => [...(schema.required as string[])].sort();
+  const declared = (schema: SchemaObject) => Object.keys(schema.properties as object).sort();
+  const property = (schema: SchemaObject, name: string) =>
+    (schema.properties as Record<string, SchemaObject>)[name]!;
+
+  it('validates a realistic SessionMetrics and the metrics frame that carries it', () => {
+    expect(defErrors('SessionMetrics', metrics)).toEqual([]);
+    expect(frameErrors({ type: 'metrics', metrics })).toEqual([]);
+    const empty = {
+      ...metrics,
+      tokens: { ...metrics.tokens, byPhase: [], byModel: [], series: [] },
+      context: { usedTokens: null, limit: null, percent: null, level: null, model: null },
+      tests: { iterations: [], current: null, stuck: [] },
+    };
+    expect(frameErrors({ type: 'metrics', metrics: empty })).toEqual([]);
+  });
+
+  it('lists every field of SessionMetrics and its parts as required, no more, no less', () => {
+    const metricsDef = def('SessionMetrics');
+    const pairs: [SchemaObject, object][] = [
+      [metricsDef, metrics],
+      [property(metricsDef, 'tokens'), metrics.tokens],
+      [property(metricsDef, 'context'), metrics.context],
+      [property(metricsDef, 'tests'), metrics.tests],
+      [def('TokenCounts'), metrics.tokens.subagent],
+      [def('PhaseTokens'), metrics.tokens.byPhase[0]!],
+      [def('ModelTokens'), metrics.tokens.byModel[0]!],
+      [def('TokenPoint'), metrics.tokens.series[0]!],
+      [def('TestIteration'), metrics.tests.iterations[0]!],
+    ];
+    for (const [schema, value] of pairs) {
+      expect(required(schema)).toEqual(keys(value));
+      expect(declared(schema)).toEqual(keys(value));
+    }
+  });
+
+  it('validates backfill frames while the history is read and once it is done', () => {
+    const progress = {
+      filesDone: 120,
+      filesTotal: 800,
+      bytesDone: 1_288_490_188,
+      bytesTotal: 3_650_722_201,
+      done: false,
+    };
+    expect(frameErrors({ type: 'backfill', progress })).toEqual([]);
+    expect(frameErrors({ type: 'backfill', progress: { ...progress, filesDone: 800, done: true } })).toEqual(
+      [],
+    );
+    expect(required(def('BackfillProgress'))).toEqual(keys(progress));
+    const { done: _done, ...unfinished } = progress;
+    expect(frameErrors({ type: 'backfill', progress: unfinished }).join('\n')).toContain('missing "done"');
+  });
+
+  it('rejects guessed prices, unknown levels, negative or fractional counts and stray fields', () => {
+    const changed = (change: (copy: ReturnType<typeof makeMetrics>) => void) => {
+      const copy = structuredClone(metrics);
+      change(copy);
+      return frameErrors({ type: 'metrics', metrics: copy }).join('\n');
+    };
+    expect(changed((m) => ((m.tokens as { costUsd: unknown }).costUsd = '~$2'))).toContain(
+      '/metrics/tokens/costUsd',
+    );
+    expect(changed((m) => ((m.context as { level: unknown }).level = 'danger'))).toContain(
+      '/metrics/context/level',
+    );
+    expect(changed((m) => (m.tokens.series[0]!.output = -5))).toContain('/metrics/tokens/series/0/output');
+    expect(changed((m) => (m.tokens.input = 12.5))).toContain('/metrics/tokens/input');
+    expect(changed((m) => ((m.tokens.byModel[1] as { priced: unknown }).priced = 'no'))).toContain(
+      '/metrics/tokens/byModel/1/priced',
+    );
+    expect(changed((m) => ((m.tests as Record<string, unknown>).estimate = 3))).toContain(
+      'unexpected property "estimate"',
+    );
+  });
+
+  it('accepts sessions known only from transcripts or OpenTelemetry, and no other source', () => {
+    expect(defErrors('Session', makeSession({ source: 'transcript' }))).toEqual([]);
+    expect(defErrors('Session', makeSession({ source: 'otel' }))).toEqual([]);
+    expect(defErrors('Session', { ...makeSession(), source: 'guess' }).join('\n')).toContain('/source');
   });
 });

@@ -4,7 +4,7 @@
  * progress, test iteration, tokens and cost, source, warnings and freshness. The card refreshes
  * itself when the client fires `bc:session` on it.
  */
-import type { Session, SessionState } from '../../shared/protocol.js';
+import type { Session, SessionState, TestIteration } from '../../shared/protocol.js';
 import { classes, html, type SafeHtml } from './html.js';
 import { clampPercent, formatDuration, formatPercent, formatTokens, formatUsd, UNKNOWN } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
@@ -98,12 +98,46 @@ function warningsBadge(session: Session): SafeHtml | null {
   >`;
 }
 
+/** Extra figures a card shows when the page has them (the metrics of running sessions). */
+export interface CardExtras {
+  /** The latest test iteration with a result, shown as "2 · 12 ✓ 3 ✗". */
+  tests?: TestIteration | null;
+}
+
+/** "13 ✓" for the eye, "13 passed" for screen readers. */
+function resultCount(count: number, mark: string, word: string, className: string): SafeHtml {
+  return html`<span class="${className}"
+    >${count}<span aria-hidden="true"> ${mark}</span><span class="sr-only"> ${word}</span></span
+  >`;
+}
+
+/**
+ * The test figure: the session's iteration, with the latest result's passed and failed counts
+ * under it when known ("2", then "13 ✓ 2 ✗").
+ */
+export function testState(session: Session, tests: TestIteration | null | undefined): SafeHtml {
+  const iteration = session.testIteration ?? tests?.iteration ?? null;
+  if (!tests || (tests.passed === null && tests.failed === null)) return html`${iteration ?? UNKNOWN}`;
+  const passed = tests.passed !== null && resultCount(tests.passed, '✓', 'passed', 'pass');
+  const failed =
+    tests.failed !== null &&
+    resultCount(tests.failed, '✗', 'failed', tests.failed > 0 ? 'fail' : 'fail none');
+  return html`${iteration ?? UNKNOWN}
+    <span class="test-result" title="Iteration ${tests.iteration}">${passed} ${failed}</span>`;
+}
+
+/** Cost as the card shows it: dollars, "unknown" when tokens are known but a price is not, "—" when nothing is. */
+export function cardCost(session: Session): string {
+  if (session.costUsd !== null) return formatUsd(session.costUsd);
+  return session.tokensTotal !== null && session.tokensTotal > 0 ? 'unknown' : UNKNOWN;
+}
+
 function elapsedLabel(session: Session): string {
   return session.endedAt === null ? 'Running for' : 'Took';
 }
 
 /** One card. The whole `<article>` is what `/fragments/cards/:id` returns and swaps. */
-export function renderCard(session: Session, now: number): SafeHtml {
+export function renderCard(session: Session, now: number, extras: CardExtras = {}): SafeHtml {
   const cardId = `card-${session.id}`;
   return html`<article
     id="${cardId}"
@@ -131,7 +165,7 @@ export function renderCard(session: Session, now: number): SafeHtml {
     <dl class="stats">
       <div class="stat stat-iteration">
         <dt>Test iteration</dt>
-        <dd>${session.testIteration ?? UNKNOWN}</dd>
+        <dd>${testState(session, extras.tests)}</dd>
       </div>
       <div class="stat stat-tokens">
         <dt>Tokens</dt>
@@ -139,7 +173,11 @@ export function renderCard(session: Session, now: number): SafeHtml {
       </div>
       <div class="stat stat-cost">
         <dt>Cost</dt>
-        <dd>${formatUsd(session.costUsd)}</dd>
+        ${
+          session.costUsd === null
+            ? html`<dd class="unknown">${cardCost(session)}</dd>`
+            : html`<dd>${cardCost(session)}</dd>`
+        }
       </div>
       <div class="stat stat-elapsed">
         <dt>${elapsedLabel(session)}</dt>

@@ -6,9 +6,10 @@
  * Each fragment returns its own container with `hx-swap="outerHTML"`, so the container always
  * carries the URL of the tab it shows and a `bc:list` refresh re-fetches the right one.
  */
+import type { Session } from '../../shared/protocol.js';
 import type { SessionCounts, SessionPage, SessionTab } from '../session-query.js';
 import { html, raw, type SafeHtml } from './html.js';
-import { renderCard } from './card.js';
+import { renderCard, type CardExtras } from './card.js';
 import { dashboardPath, listFragmentPath, TABS, tabsFragmentPath } from './paths.js';
 
 const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
@@ -79,17 +80,32 @@ function showMore(page: SessionPage, tab: SessionTab): SafeHtml {
   </button>`;
 }
 
+/** Extra figures for a session's card; the pages ask only for sessions still running. */
+export type CardExtrasOf = (session: Session) => CardExtras;
+
+const noExtras: CardExtrasOf = () => ({});
+
 /** The cards of a page after the first: appended in place of the "Show more" button. */
-export function renderMoreCards(page: SessionPage, tab: SessionTab, now: number): SafeHtml {
-  return html`${page.sessions.map((session) => renderCard(session, now))}${showMore(page, tab)}`;
+export function renderMoreCards(
+  page: SessionPage,
+  tab: SessionTab,
+  now: number,
+  extrasOf: CardExtrasOf = noExtras,
+): SafeHtml {
+  return html`${page.sessions.map((session) => renderCard(session, now, extrasOf(session)))}${showMore(page, tab)}`;
 }
 
 /** The list of one tab: its first page of cards, or its empty state. */
-export function renderSessionList(page: SessionPage, tab: SessionTab, now: number): SafeHtml {
+export function renderSessionList(
+  page: SessionPage,
+  tab: SessionTab,
+  now: number,
+  extrasOf: CardExtrasOf = noExtras,
+): SafeHtml {
   const body =
     page.sessions.length === 0
       ? html`<p class="empty" data-empty="${tab}">${EMPTY_STATES[tab]}</p>`
-      : html`<div class="cards">${renderMoreCards(page, tab, now)}</div>`;
+      : html`<div class="cards">${renderMoreCards(page, tab, now, extrasOf)}</div>`;
   return html`<section
     id="session-list"
     class="session-list"

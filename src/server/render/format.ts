@@ -107,3 +107,26 @@ export function formatClock(iso: string | null): string {
   if (ms === null) return UNKNOWN;
   return new Date(ms).toISOString().slice(11, 19);
 }
+
+/** "512 B", "12 KB", "340 MB", "1.2 GB" (binary units, as file sizes elsewhere on the pages). */
+export function formatBytes(bytes: number): string {
+  const n = Number.isFinite(bytes) ? Math.max(0, bytes) : 0;
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 999.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const text = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
+  return `${text} ${units[unit]}`;
+}
+
+/** A part of a whole as a share: "42%", "<1%" for a sliver, "—" when the whole is empty. */
+export function formatShare(part: number, whole: number): string {
+  if (!Number.isFinite(part) || !Number.isFinite(whole) || whole <= 0) return UNKNOWN;
+  const percent = (Math.max(0, part) / whole) * 100;
+  if (percent > 0 && percent < 0.5) return '<1%';
+  return `${Math.round(Math.min(100, percent))}%`;
+}

@@ -37,3 +37,10 @@ export function listFragmentPath(tab: SessionTab, cursor?: string | null): strin
   const base = `/fragments/sessions?tab=${tab}`;
   return cursor ? `${base}&cursor=${encodeURIComponent(cursor)}` : base;
 }
+
+/** The metrics section of a session page. */
+export const metricsFragmentPath = (sessionId: string): string =>
+  `/fragments/sessions/${id(sessionId)}/metrics`;
+
+/** The banner that reports the first read of Claude Code history. */
+export const BACKFILL_FRAGMENT_PATH = '/fragments/backfill';

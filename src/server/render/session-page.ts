@@ -1,13 +1,16 @@
 /**
  * @module
- * A session's own page (SPEC 5): header, progress, phase timeline, parse warnings and the raw
- * last phase file. All of it is the live part (`#session-detail`), which the client refreshes
- * with `bc:detail` when a frame for this session arrives.
+ * A session's own page (SPEC 5): header, progress, phase timeline, token and test metrics,
+ * parse warnings and the raw last phase file. All of it is the live part (`#session-detail`),
+ * which the client refreshes with `bc:detail` when a frame for this session arrives; the
+ * metrics inside it (`#session-metrics`) also refresh alone on `bc:metrics`.
  */
-import type { Session } from '../../shared/protocol.js';
+import type { BackfillProgress, Session, SessionMetrics } from '../../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
-import { formatTimestamp, formatTokens, formatUsd, UNKNOWN } from './format.js';
-import { progressBar, sourceBadge, stateBadge } from './card.js';
+import { formatTimestamp, formatTokens, UNKNOWN } from './format.js';
+import { renderBackfill } from './backfill.js';
+import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
+import { renderMetricsSection } from './metrics.js';
 import { renderPage } from './layout.js';
 import { detailFragmentPath } from './paths.js';
 import { elapsed, freshStamp } from './stamps.js';
@@ -73,7 +76,7 @@ function progress(session: Session): SafeHtml {
       </div>
       <div class="stat stat-cost">
         <dt>Cost</dt>
-        <dd>${formatUsd(session.costUsd)}</dd>
+        <dd>${cardCost(session)}</dd>
       </div>
     </dl>
     ${progressBar(session.progressPercent, 'Build progress')}
@@ -125,7 +128,12 @@ function rawFile(rawText: string | null): SafeHtml {
 }
 
 /** The live part of the page: what `/fragments/sessions/:id/detail` returns and swaps. */
-export function renderSessionDetail(session: Session, rawText: string | null, now: number): SafeHtml {
+export function renderSessionDetail(
+  session: Session,
+  rawText: string | null,
+  now: number,
+  metrics: SessionMetrics | null = null,
+): SafeHtml {
   return html`<div
     id="session-detail"
     class="session-detail state-${session.state}"
@@ -141,16 +149,28 @@ export function renderSessionDetail(session: Session, rawText: string | null, no
       <h2 id="timeline-title">Phase timeline</h2>
       ${renderTimeline(session, now)}
     </section>
-    ${warnings(session)} ${rawFile(rawText)}
+    ${renderMetricsSection(session, metrics)} ${warnings(session)} ${rawFile(rawText)}
   </div>`;
 }
 
+/** What a session page shows beyond the session itself, when the server has it. */
+export interface SessionPageExtras {
+  metrics?: SessionMetrics | null;
+  backfill?: BackfillProgress | null;
+}
+
 /** The whole session page. */
-export function renderSessionPage(session: Session, rawText: string | null, now: number): SafeHtml {
+export function renderSessionPage(
+  session: Session,
+  rawText: string | null,
+  now: number,
+  { metrics = null, backfill = null }: SessionPageExtras = {},
+): SafeHtml {
   return renderPage({
     title: session.project,
     sessionId: session.id,
-    main: html`<p class="crumbs"><a href="/">← All builds</a></p>
-      ${renderSessionDetail(session, rawText, now)}`,
+    main: html`${renderBackfill(backfill)}
+      <p class="crumbs"><a href="/">← All builds</a></p>
+      ${renderSessionDetail(session, rawText, now, metrics)}`,
   });
 }

@@ -3,6 +3,7 @@ import { FakeClock } from '../../../src/shared/clock.js';
 import type { Session } from '../../../src/shared/protocol.js';
 import { createPageRoutes } from '../../../src/server/pages.js';
 import { ArrayReader, makeSession, span } from './fixtures.js';
+import { makeMetrics, metricsPages } from './metrics-fixtures.js';
 
 const packageRoot = process.cwd();
 
@@ -129,5 +130,56 @@ describe('session card', () => {
     expect(body).toContain('class="card state-completed"');
     expect(text(body)).toContain('Took 19m 00s');
     expect(body).not.toMatch(/<dd><span class="elapsed" data-since/);
+  });
+
+  it('says the cost is unknown when tokens are counted but a model has no known price', async () => {
+    const words = text(await card(makeSession({ tokensTotal: 80_000, costUsd: null })));
+    expect(words).toContain('Tokens 80k');
+    expect(words).toContain('Cost unknown');
+  });
+});
+
+describe('session card with metrics', () => {
+  const running = makeSession({ id: 'run-1' });
+  const finished = makeSession({
+    id: 'done-1',
+    state: 'completed',
+    endedAt: '2026-11-20T13:59:00Z',
+    updatedAt: '2026-11-20T13:59:00Z',
+  });
+  const byId = {
+    'run-1': makeMetrics({ sessionId: 'run-1' }),
+    'done-1': makeMetrics({ sessionId: 'done-1' }),
+  };
+
+  it('shows the latest test result of a running build under its iteration', async () => {
+    const { app } = metricsPages([running], byId);
+    const body = await (await app.request('/fragments/cards/run-1')).text();
+    expect(text(body)).toContain('Test iteration 2 13 ✓ passed 2 ✗ failed');
+    expect(body).toMatch(/<span class="pass"\s*>13<span aria-hidden="true"> ✓<\/span>/);
+    expect(body).toMatch(/<span class="fail"\s*>2<span aria-hidden="true"> ✗<\/span>/);
+  });
+
+  it('asks for metrics only for cards of builds still running, so long lists stay fast', async () => {
+    const { app, asked } = metricsPages([running, finished], byId);
+    const all = await (await app.request('/fragments/sessions?tab=all')).text();
+    expect(asked).toEqual(['run-1']);
+    const finishedCard = all.slice(all.indexOf('id="card-done-1"'));
+    expect(finishedCard).not.toContain('test-result');
+    expect(all).toContain('class="test-result"');
+  });
+
+  it('leaves the iteration alone when the latest result has no counts', async () => {
+    const metrics = makeMetrics({
+      tests: {
+        iterations: [{ iteration: 1, passed: null, failed: null, failing: [] }],
+        current: 1,
+        stuck: [],
+      },
+    });
+    const { app } = metricsPages([running], { 'run-1': metrics });
+    const body = await (await app.request('/fragments/cards/run-1')).text();
+    expect(body).not.toContain('test-result');
+    expect(text(body)).toContain('Test iteration 2');
   });
 });

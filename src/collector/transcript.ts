@@ -1,0 +1,234 @@
+/**
+ * @module
+ * One line of a Claude Code transcript (`~/.claude/projects/<folder>/<sessionId>.jsonl`,
+ * SPEC 1.5) turned into a token sample. Only assistant lines carry usage; every other line type
+ * (user, summary, system, file-history-snapshot...) is skipped without complaint.
+ */
+import type { TokenSample } from './types.js';
+
+/** Lines longer than this are reported, never parsed: no real response needs that much. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** Claude Code's placeholder for messages it made up itself (errors, interruptions): no real usage. */
+export const SYNTHETIC_MODEL = '<synthetic>';
+
+export type TranscriptLine =
+  { kind: 'sample'; sample: TokenSample } | { kind: 'skip' } | { kind: 'problem'; reason: string };
+
+const SKIP: TranscriptLine = { kind: 'skip' };
+
+const problem = (reason: string): TranscriptLine => ({ kind: 'problem', reason });
+
+type TokenCount = { ok: true; value: number } | { ok: false; reason: string };
+
+function tokenCount(usage: Record<string, unknown>, field: string, required: boolean): TokenCount {
+  const value = usage[field];
+  if (value === undefined || value === null) {
+    return required ? { ok: false, reason: `usage.${field} missing` } : { ok: true, value: 0 };
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return { ok: false, reason: `usage.${field} is not a number` };
+  }
+  if (value < 0) return { ok: false, reason: `usage.${field} is negative` };
+  return { ok: true, value };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The key of an API request by its id, shared by every source that knows the id. */
+export const requestKey = (requestId: string | null): string | null =>
+  requestId ? `req:${requestId}` : null;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/**
+ * Parses one transcript line (without its newline). A streamed response is written as several
+ * lines sharing one `message.id` + `requestId`, and downstream counts each key once. The key is
+ * `req:<requestId>` when there is one, the same key OpenTelemetry's `api_request` event gets for
+ * that request, so a build watched both ways is not counted twice; else `msg:<message.id>`.
+ */
+export function parseTranscriptLine(line: string): TranscriptLine {
+  if (line.length > MAX_LINE_BYTES) return problem('line over 4 MiB');
+  const body = line.trim();
+  if (body === '') return SKIP;
+  // Most bytes of a transcript are user lines with tool output; only lines that mention usage
+  // or the assistant role (unescaped, so not inside a string) can matter, and the rest are
+  // checked for shape only, which is far cheaper than parsing them.
+  if (!body.includes('"usage"') && !body.includes('"assistant"')) {
+    return body.startsWith('{') && body.endsWith('}') ? SKIP : problem('malformed JSON');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return problem('malformed JSON');
+  }
+  if (!isObject(parsed)) return problem('not a JSON object');
+  const message = isObject(parsed.message) ? parsed.message : null;
+  const usage = message && isObject(message.usage) ? message.usage : null;
+  if (parsed.type !== 'assistant') {
+    // Lines of another type never carry usage; lines without a type are read only if they do.
+    if (parsed.type !== undefined || usage === null) return SKIP;
+  }
+  const model = text(message?.model) ?? 'unknown';
+  if (model === SYNTHETIC_MODEL) return SKIP;
+  if (usage === null) return problem(message === null ? 'no message' : 'no usage');
+  const messageId = text(message?.id);
+  if (messageId === null) return problem('no message id');
+
+  const input = tokenCount(usage, 'input_tokens', true);
+  if (!input.ok) return problem(input.reason);
+  const output = tokenCount(usage, 'output_tokens', true);
+  if (!output.ok) return problem(output.reason);
+  const cacheWrite = tokenCount(usage, 'cache_creation_input_tokens', false);
+  if (!cacheWrite.ok) return problem(cacheWrite.reason);
+  const cacheRead = tokenCount(usage, 'cache_read_input_tokens', false);
+  if (!cacheRead.ok) return problem(cacheRead.reason);
+
+  if (typeof parsed.timestamp !== 'string') return problem('no timestamp');
+  const at = Date.parse(parsed.timestamp);
+  if (Number.isNaN(at)) return problem('invalid timestamp');
+
+  // Older Claude Code versions wrote the price they computed; newer ones leave it to us.
+  const cost = parsed.costUSD;
+  const costUsd = typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : null;
+
+  return {
+    kind: 'sample',
+    sample: {
+      key: requestKey(text(parsed.requestId)) ?? `msg:${messageId}`,
+      source: 'transcript',
+      claudeSessionId: text(parsed.sessionId),
+      cwd: text(parsed.cwd),
+      project: null,
+      at,
+      model,
+      input: input.value,
+      output: output.value,
+      cacheRead: cacheRead.value,
+      cacheWrite: cacheWrite.value,
+      costUsd,
+      sidechain: parsed.isSidechain === true,
+    },
+  };
+}
+
+/**
+ * The keys seen lately in one file, bounded: the lines of one streamed response sit close
+ * together, so a few hundred keys catch every repeat in a normal stream.
+ */
+export class RecentKeys {
+  readonly #keys = new Set<string>();
+  readonly #limit: number;
+
+  constructor(limit = 256) {
+    this.#limit = limit;
+  }
+
+  /** Whether the key is new; the first line of a streamed response wins. */
+  add(key: string): boolean {
+    if (this.#keys.has(key)) return false;
+    this.#keys.add(key);
+    if (this.#keys.size > this.#limit) this.#keys.delete(this.#keys.values().next().value as string);
+    return true;
+  }
+}
+
+export interface TranscriptChunk {
+  /** New samples, each key once (as far as `recent` remembers). */
+  samples: TokenSample[];
+  /** Problems by the 0-based index of their line within the chunk. */
+  problems: Array<{ index: number; reason: string }>;
+  /** Complete lines read. */
+  lines: number;
+  /** Bytes up to and including the last newline; what follows is a line still being written. */
+  consumed: number;
+}
+
+/** Parses the complete lines of a chunk of transcript bytes; an unfinished last line is left alone. */
+export function parseTranscriptChunk(bytes: Buffer, recent: RecentKeys): TranscriptChunk {
+  const chunk: TranscriptChunk = { samples: [], problems: [], lines: 0, consumed: 0 };
+  const last = bytes.lastIndexOf(10);
+  if (last < 0) return chunk;
+  // Splitting on the newline byte is safe in UTF-8: it never occurs inside a multi-byte character.
+  for (const line of bytes.toString('utf8', 0, last).split('\n')) {
+    const parsed = parseTranscriptLine(line);
+    if (parsed.kind === 'sample') {
+      if (recent.add(parsed.sample.key)) chunk.samples.push(parsed.sample);
+    } else if (parsed.kind === 'problem') {
+      chunk.problems.push({ index: chunk.lines, reason: parsed.reason });
+    }
+    chunk.lines += 1;
+  }
+  chunk.consumed = last + 1;
+  return chunk;
+}
+
+/** What one chunk fed to a {@link TranscriptStream} gave. */
+export type TranscriptFeed = Omit<TranscriptChunk, 'consumed'> & {
+  /** File offset just after the last complete line (or over-long line skipped). */
+  offset: number;
+};
+
+/**
+ * A file's bytes, fed chunk by chunk from a starting offset, turned into parsed lines. A line
+ * split across chunks is kept until its end arrives; a line over {@link MAX_LINE_BYTES} is
+ * dropped as it streams past and reported once its newline is seen, so memory stays bounded.
+ */
+export class TranscriptStream {
+  readonly #recent: RecentKeys;
+  /** Bytes after the last newline, still waiting for theirs. */
+  #carry: Buffer | null = null;
+  /** File position of the first byte not yet parsed (the carry's first byte). */
+  #carryStart: number;
+  /** File position just after the bytes fed so far. */
+  #end: number;
+  #offset: number;
+  #skipping = false;
+
+  constructor(start: number, recent: RecentKeys) {
+    this.#carryStart = this.#end = this.#offset = start;
+    this.#recent = recent;
+  }
+
+  feed(bytes: Buffer): TranscriptFeed {
+    this.#end += bytes.length;
+    let buffer = this.#carry ? Buffer.concat([this.#carry, bytes]) : bytes;
+    this.#carry = null;
+    let skipped = false;
+    if (this.#skipping) {
+      const newline = buffer.indexOf(10);
+      if (newline < 0) {
+        this.#carryStart = this.#end;
+        return { samples: [], problems: [], lines: 0, offset: this.#offset };
+      }
+      skipped = true;
+      buffer = buffer.subarray(newline + 1);
+      this.#carryStart += newline + 1;
+      this.#skipping = false;
+    }
+    const chunk = parseTranscriptChunk(buffer, this.#recent);
+    this.#offset = this.#carryStart + chunk.consumed;
+    const rest = buffer.length - chunk.consumed;
+    if (rest > MAX_LINE_BYTES) {
+      this.#skipping = true;
+      this.#carryStart = this.#end;
+    } else {
+      this.#carry = rest > 0 ? buffer.subarray(chunk.consumed) : null;
+      this.#carryStart = this.#end - rest;
+    }
+    if (!skipped)
+      return { samples: chunk.samples, problems: chunk.problems, lines: chunk.lines, offset: this.#offset };
+    return {
+      samples: chunk.samples,
+      problems: [
+        { index: 0, reason: 'line over 4 MiB' },
+        ...chunk.problems.map(({ index, reason }) => ({ index: index + 1, reason })),
+      ],
+      lines: chunk.lines + 1,
+      offset: this.#offset,
+    };
+  }
+}
