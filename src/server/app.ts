@@ -73,7 +73,13 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createLiveRoutes(deps));
   app.route(
     '/',
-    createPageRoutes({ reader: deps.registry, clock: deps.clock, packageRoot: deps.packageRoot }),
+    createPageRoutes({
+      reader: deps.registry,
+      clock: deps.clock,
+      packageRoot: deps.packageRoot,
+      metrics: (id) => deps.metrics.metrics(id),
+      ...(deps.backfill ? { backfill: deps.backfill } : {}),
+    }),
   );
 
   app.notFound((c) => {
