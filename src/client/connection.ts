@@ -54,11 +54,23 @@ function parseFrame(data: unknown): ServerMessage | null {
     sessions?: unknown;
     metrics?: { sessionId?: unknown };
     progress?: Record<string, unknown>;
+    agent?: { id?: unknown; sessionId?: unknown };
+    sessionId?: unknown;
+    lines?: unknown;
   };
   if (typeof frame.type !== 'string') return null;
   if (frame.type === 'session' && typeof frame.session?.id !== 'string') return null;
   if (frame.type === 'snapshot' && !Array.isArray(frame.sessions)) return null;
   if (frame.type === 'metrics' && typeof frame.metrics?.sessionId !== 'string') return null;
+  if (
+    frame.type === 'agent' &&
+    (typeof frame.agent?.sessionId !== 'string' || typeof frame.agent.id !== 'string')
+  )
+    return null;
+  // Each line is checked where it is drawn (log-tail.ts); a bad one is skipped, not the frame.
+  if (frame.type === 'log' && (typeof frame.sessionId !== 'string' || !Array.isArray(frame.lines)))
+    return null;
+  if (frame.type === 'plan' && typeof frame.sessionId !== 'string') return null;
   if (frame.type === 'backfill') {
     const progress = frame.progress;
     if (typeof progress !== 'object' || progress === null || typeof progress.done !== 'boolean') return null;

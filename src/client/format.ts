@@ -71,3 +71,17 @@ export function backfillText(progress: BackfillProgress): string {
       : '';
   return `Reading Claude Code history: ${files}${bytes}`;
 }
+
+/** A short UTC clock time for log lines: "14:02:11" (the server's formatClock). */
+export function formatClock(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '—';
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** A UTC date and time for tooltips: "2026-11-20 14:02:11 UTC" (the server's formatTimestamp). */
+export function formatTimestamp(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '—';
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

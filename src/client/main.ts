@@ -4,10 +4,11 @@
  * fragment refreshes, ticks freshness stamps and shows the connection state. No framework:
  * the server renders every piece of markup; this file only decides when to ask for it again.
  */
-import type { ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
+import type { Agent, ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
 import { formatAge } from './format.js';
+import { LogTail } from './log-tail.js';
 import { Refresher } from './refresh.js';
 import { tickStamps } from './ticker.js';
 
@@ -22,6 +23,9 @@ function assertNever(frame: never): void {
 /** Set on session pages: this page follows one session over `/ws/<id>`. */
 const pageSessionId = document.body.dataset.sessionId;
 const refresher = new Refresher();
+/** The log tail of a session page; null on other pages. */
+const logTail =
+  pageSessionId !== undefined && document.getElementById('log-tail') ? new LogTail(pageSessionId) : null;
 /** Each session's last known state, to tell new sessions and state changes from plain updates. */
 const known = new Map<string, SessionState>();
 /** Server time minus browser time, so "Updated 3s ago" agrees with the server's clock. */
@@ -78,10 +82,23 @@ function onMetrics(metrics: SessionMetrics): void {
   if (document.getElementById(`card-${metrics.sessionId}`)) refresher.card(metrics.sessionId);
 }
 
+/**
+ * An agent changed: on its session's page, the agents panel; on the dashboard, the session's
+ * card, which sums its agents up.
+ */
+function onAgent(agent: Agent): void {
+  if (pageSessionId !== undefined) {
+    if (agent.sessionId === pageSessionId) refresher.agents();
+    return;
+  }
+  if (document.getElementById(`card-${agent.sessionId}`)) refresher.card(agent.sessionId);
+}
+
 function onFrame(frame: ServerMessage): void {
   switch (frame.type) {
     case 'hello':
       noteServerTime(frame.serverTime);
+      logTail?.reset();
       break;
     case 'snapshot':
       for (const session of frame.sessions) known.set(session.id, session.state);
@@ -98,13 +115,20 @@ function onFrame(frame: ServerMessage): void {
       lastHeartbeatAt = Date.now();
       break;
     case 'log':
-      // These pages show no log tail; the frames are for clients that do.
+      if (frame.sessionId === pageSessionId) logTail?.append(frame.lines);
       break;
     case 'metrics':
       onMetrics(frame.metrics);
       break;
     case 'backfill':
       showBackfill(frame.progress);
+      break;
+    case 'agent':
+      onAgent(frame.agent);
+      break;
+    case 'plan':
+      // Builder's tasks changed: the plan is part of the detail. Cards do not show tasks.
+      if (frame.sessionId === pageSessionId) refresher.detail();
       break;
     case 'pong':
       break;

@@ -6,7 +6,8 @@
  *
  * Events (the server's fragments listen for them, see src/server/pages.ts):
  * `bc:list` and `bc:tabs` on `<body>`, `bc:session` on `#card-<id>`, `bc:detail` on `#session-detail`,
- * `bc:metrics` on `#session-metrics` (inside the detail) and `bc:backfill` on `#backfill`.
+ * `bc:metrics` on `#session-metrics` (inside the detail), `bc:agents` on `#agents`, `bc:logs` on
+ * `#log-lines` (inside `#log-tail`) and `bc:backfill` on `#backfill`.
  */
 
 /** The little of htmx this page uses; htmx is loaded by its own script tag as a global. */
@@ -37,6 +38,8 @@ export class Refresher {
   #tabs = false;
   #detail = false;
   #metrics = false;
+  #agents = false;
+  #logs = false;
   #backfill = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -77,11 +80,25 @@ export class Refresher {
     this.#schedule();
   }
 
+  /** Refresh the agents panel of a session page. */
+  agents(): void {
+    this.#agents = true;
+    this.#schedule();
+  }
+
+  /** Refresh the lines of a session page's log tail (after a reconnect: lines may have been missed). */
+  logs(): void {
+    this.#logs = true;
+    this.#schedule();
+  }
+
   /** Refresh everything on the page, whichever page it is. */
   all(): void {
     this.#list = true;
     this.#tabs = true;
     this.#detail = true;
+    this.#agents = true;
+    this.#logs = true;
     this.#backfill = true;
     this.#schedule();
   }
@@ -92,7 +109,14 @@ export class Refresher {
 
   #pending(): boolean {
     return (
-      this.#list || this.#tabs || this.#detail || this.#metrics || this.#backfill || this.#cards.size > 0
+      this.#list ||
+      this.#tabs ||
+      this.#detail ||
+      this.#metrics ||
+      this.#agents ||
+      this.#logs ||
+      this.#backfill ||
+      this.#cards.size > 0
     );
   }
 
@@ -139,6 +163,8 @@ export class Refresher {
         this.#metrics = false;
       }
     }
+    this.#agents = this.#fire(this.#agents, 'agents', 'bc:agents');
+    this.#logs = this.#fire(this.#logs, 'log-lines', 'bc:logs');
     if (this.#backfill) {
       const banner = document.getElementById('backfill');
       if (!banner) this.#backfill = false;
@@ -154,5 +180,15 @@ export class Refresher {
       this.#cards.delete(id);
     }
     if (this.#pending()) this.#schedule();
+  }
+
+  /** Fires `event` at `#id` when wanted; returns whether it is still wanted (its element was busy). */
+  #fire(wanted: boolean, id: string, event: string): boolean {
+    if (!wanted) return false;
+    const el = document.getElementById(id);
+    if (!el) return false;
+    if (busy(el)) return true;
+    trigger(el, event);
+    return false;
   }
 }

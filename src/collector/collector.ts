@@ -7,8 +7,11 @@
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { parseCheckpoint } from './checkpoint.js';
+import { parseEventLine } from './events-file.js';
+import { LineTail, type LineOffsetStore } from './line-tail.js';
 import { parsePhaseFile } from './phase-file.js';
 import {
+  parseBuildTasks,
   parseSessionSummary,
   parseTestIterationCount,
   parseTestResultsFile,
@@ -27,6 +30,8 @@ export interface CollectorSink {
   /** Context Foundry's side files (SPEC 1.4): test iterations, results, the session summary. */
   side?(observation: SideFileObservation): void;
   fault(fault: SourceFault): void;
+  /** A side file that had a problem was read well again. */
+  cleared?(file: string): void;
   /** Folder-level problems (permissions, vanished roots), reported once each. */
   problem?(where: string, reason: string): void;
 }
@@ -37,6 +42,8 @@ export interface CollectorOptions {
   clock: Clock;
   debounceMs?: number;
   sink: CollectorSink;
+  /** Where event-log and log-file offsets are kept (in memory when not given). */
+  lineOffsets?: LineOffsetStore;
 }
 
 /** Whether a path is a build's phase file: `<workdir>/.context-foundry/current-phase.json`. */
@@ -44,11 +51,35 @@ export function isPhaseFile(file: string): boolean {
   return path.basename(file) === PHASE_FILE && path.basename(path.dirname(file)) === STATE_FOLDER;
 }
 
-const SIDE_FILE = /^(test-iteration-count\.txt|test-results-iteration-\d+\.md|session-summary\.json)$/;
+const SIDE_FILE =
+  /^(test-iteration-count\.txt|test-results-iteration-\d+\.md|session-summary\.json|build-tasks\.json)$/;
 
 /** Whether a path is one of the side files buildcast reads from `.context-foundry/`. */
 export function isSideFile(file: string): boolean {
   return SIDE_FILE.test(path.basename(file)) && path.basename(path.dirname(file)) === STATE_FOLDER;
+}
+
+/**
+ * Context Foundry's event log, `logs/events/<session>/events.jsonl` in the work directory (or
+ * under `.context-foundry/`); returns the work directory, or null for any other file.
+ */
+export function eventLogWorkdir(file: string): string | null {
+  if (path.basename(file) !== 'events.jsonl') return null;
+  const events = path.dirname(path.dirname(file));
+  if (path.basename(events) !== 'events' || path.basename(path.dirname(events)) !== 'logs') return null;
+  const base = path.dirname(path.dirname(events));
+  return path.basename(base) === STATE_FOLDER ? path.dirname(base) : base;
+}
+
+/** A build's own log file: `*.log` in `.context-foundry/` or its `logs/` folder; returns the work directory. */
+export function logFileWorkdir(file: string): string | null {
+  if (!file.endsWith('.log')) return null;
+  const folder = path.dirname(file);
+  if (path.basename(folder) === STATE_FOLDER) return path.dirname(folder);
+  if (path.basename(folder) === 'logs' && path.basename(path.dirname(folder)) === STATE_FOLDER) {
+    return path.dirname(path.dirname(folder));
+  }
+  return null;
 }
 
 /** The build's work directory for a phase file. */
@@ -57,7 +88,10 @@ export function workdirOf(phaseFile: string): string {
 }
 
 export class Collector {
-  readonly #options: Required<Omit<CollectorOptions, 'checkpoints'>> & { checkpoints: readonly string[] };
+  readonly #options: Required<Omit<CollectorOptions, 'checkpoints' | 'lineOffsets'>> & {
+    checkpoints: readonly string[];
+  };
+  readonly #lineTail: LineTail;
   readonly #timers = new Map<string, { handle: TimerHandle; run: () => void }>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #watchers: Watcher[] = [];
@@ -65,8 +99,15 @@ export class Collector {
   readonly #retried = new Set<string>();
   #closed = false;
 
-  constructor(options: CollectorOptions) {
+  constructor({ lineOffsets, ...options }: CollectorOptions) {
     this.#options = { debounceMs: 100, checkpoints: [], ...options };
+    const memory = new Map<string, { offset: number; ino: number }>();
+    this.#lineTail = new LineTail(
+      lineOffsets ?? {
+        get: (file) => memory.get(file) ?? null,
+        set: (file, value) => void memory.set(file, value),
+      },
+    );
   }
 
   /** Starts watching; resolves when the first scan of every folder is done. */
@@ -80,11 +121,16 @@ export class Collector {
           this.#watchers.push(
             startWatcher({
               roots,
-              accept: (file) => isPhaseFile(file) || isSideFile(file),
+              accept: (file) =>
+                isPhaseFile(file) ||
+                isSideFile(file) ||
+                eventLogWorkdir(file) !== null ||
+                logFileWorkdir(file) !== null,
               onFile: (event, file) => {
                 if (event === WatchEvent.Unlink) return;
                 if (isPhaseFile(file)) this.#schedule(file, () => this.#readPhaseFile(file));
-                else this.#schedule(file, () => this.#readSideFile(file));
+                else if (isSideFile(file)) this.#schedule(file, () => this.#readSideFile(file));
+                else this.#schedule(file, () => this.#readLines(file));
               },
               onProblem: problem,
               onReady: resolve,
@@ -209,6 +255,10 @@ export class Collector {
       const parsed = parseTestIterationCount(read.text);
       if (parsed.ok)
         observation = { kind: 'test-count', workdir, file, at: read.mtimeMs, iteration: parsed.value };
+    } else if (name === 'build-tasks.json') {
+      const parsed = parseBuildTasks(read.text);
+      if (parsed.ok)
+        observation = { kind: 'build-tasks', workdir, file, at: read.mtimeMs, tasks: parsed.value };
     } else if (name === 'session-summary.json') {
       const parsed = parseSessionSummary(read.text);
       if (parsed.ok) observation = { kind: 'summary', workdir, file, at: read.mtimeMs, ...parsed.value };
@@ -217,7 +267,37 @@ export class Collector {
       if (parsed.ok) observation = { kind: 'test-results', workdir, file, at: read.mtimeMs, ...parsed.value };
     }
     // A side file that cannot be read yet (half written) is simply read again on its next change.
-    if (observation) sink.side(observation);
+    if (observation) {
+      sink.cleared?.(file);
+      sink.side(observation);
+    }
+  }
+
+  /** New lines of an event log or a log file, each read once (offsets survive restarts). */
+  async #readLines(file: string): Promise<void> {
+    const { clock, sink } = this.#options;
+    if (!sink.side) return;
+    const events = eventLogWorkdir(file);
+    const workdir = events ?? logFileWorkdir(file);
+    if (workdir === null) return;
+    const read = await this.#lineTail.read(file);
+    const at = clock.now();
+    if (!read.ok) {
+      if (!read.missing) sink.fault({ file, workdir, reason: read.reason, observedAt: at });
+      return;
+    }
+    if (read.lines.length === 0) return;
+    if (events === null) {
+      sink.side({ kind: 'log-lines', workdir, file, at, lines: read.lines });
+      return;
+    }
+    const parsed = read.lines.map((line) => parseEventLine(line));
+    const good = parsed.flatMap((line) => (line.kind === 'event' ? [line.event] : []));
+    const bad = parsed.filter((line) => line.kind === 'problem').length;
+    if (bad > 0)
+      sink.fault({ file, workdir, reason: `${bad} event line(s) could not be read`, observedAt: at });
+    else sink.cleared?.(file);
+    if (good.length > 0) sink.side({ kind: 'events', workdir, file, at, events: good });
   }
 
   async #readCheckpoint(folder: string): Promise<void> {

@@ -4,6 +4,8 @@
  * checkpoints) are turned into these once, at the edge; everything downstream trusts them.
  */
 import type { SessionSource } from '../shared/protocol.js';
+import type { BuildEvent } from './events-file.js';
+import type { BuildTask } from './side-files.js';
 
 /** A phase file (SPEC 1.1) after normalization: one shape whatever drift the build wrote. */
 export interface PhaseRecord {
@@ -118,6 +120,9 @@ export type SideFileObservation =
       failed: number | null;
       failing: string[];
     }
+  | { kind: 'build-tasks'; workdir: string; file: string; at: number; tasks: BuildTask[] }
+  | { kind: 'events'; workdir: string; file: string; at: number; events: BuildEvent[] }
+  | { kind: 'log-lines'; workdir: string; file: string; at: number; lines: string[] }
   | {
       kind: 'summary';
       workdir: string;

@@ -6,7 +6,9 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Session, SessionState } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
+import { parseAgentUpdate } from '../collector/agent-update.js';
 import { parsePhaseFile } from '../collector/phase-file.js';
+import type { AgentBook } from './agent-book.js';
 import { ApiError } from './errors.js';
 import type { Hub } from './hub.js';
 import type { LogBook } from './log-book.js';
@@ -20,6 +22,9 @@ export interface ApiDeps {
   logs: LogBook;
   clock: Clock;
   metrics: MetricsService;
+  agents: AgentBook;
+  /** The phase plan of a session (every phase, with blocked and skipped ones). */
+  plan: (session: Session) => unknown;
   /** Extra facts for `/api/health` (version, roots, db, problems...). */
   health: () => Record<string, unknown>;
 }
@@ -83,7 +88,16 @@ function parseQuery(c: Context): SessionQuery {
 }
 
 /** Builds the `/api` routes. */
-export function createApiRoutes({ registry, hub, logs, clock, metrics, health }: ApiDeps): Hono {
+export function createApiRoutes({
+  registry,
+  hub,
+  logs,
+  clock,
+  metrics,
+  agents,
+  plan,
+  health,
+}: ApiDeps): Hono {
   const api = new Hono();
 
   api.get('/health', (c) =>
@@ -110,6 +124,8 @@ export function createApiRoutes({ registry, hub, logs, clock, metrics, health }:
       phases: session.phases,
       warnings: session.warnings,
       raw: registry.raw(session.id),
+      plan: plan(session),
+      agents: agents.agents(session.id),
       logs: logs.tail(session.id),
     });
   });
@@ -149,6 +165,43 @@ export function createApiRoutes({ registry, hub, logs, clock, metrics, health }:
       id: session?.id ?? null,
       state: session?.state ?? null,
       changed: result.status === 'changed',
+    });
+  });
+
+  api.get('/sessions/:id/logs', (c) => {
+    const session = findSession(registry, c.req.param('id'));
+    const limit = Number(c.req.query('limit') ?? 200);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
+      throw new ApiError(400, 'bad_query', 'limit must be a whole number from 1 to 1000');
+    }
+    return c.json({ lines: logs.tail(session.id, limit) });
+  });
+
+  // SPEC 1.7: per-agent status. An update for a session not seen yet is kept until it appears.
+  api.post('/agent-update', async (c) => {
+    const { value } = await readJson(c);
+    const parsed = parseAgentUpdate(value);
+    if (!parsed.ok) throw new ApiError(400, 'bad_fields', parsed.problem.message);
+    const result = agents.apply(parsed.value, 'push');
+    if (result.status === 'pending') {
+      return c.json(
+        {
+          status: 'pending',
+          session_id: parsed.value.sessionKey,
+          agent_id: parsed.value.agentId,
+          waiting: result.waiting,
+          broadcasted_to: 0,
+        },
+        202,
+      );
+    }
+    return c.json({
+      status: 'received',
+      session_id: result.agent.sessionId,
+      agent_id: result.agent.id,
+      agent_status: result.agent.status,
+      changed: result.changed,
+      broadcasted_to: result.sent,
     });
   });
 

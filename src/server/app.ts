@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
+import type { BuildTask } from '../collector/side-files.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
@@ -20,6 +21,8 @@ export interface AppDeps extends ApiDeps {
   token?: string | null;
   /** With a token: viewing needs none (SPEC 7 `--public`). */
   publicView?: boolean;
+  /** Builder's parallel tasks of a session, for the plan on the pages. */
+  tasks?: (sessionId: string) => BuildTask[] | null;
   /** Progress of the first read of Claude Code history, for the pages. */
   backfill?: () => BackfillProgress | null;
 }
@@ -78,6 +81,9 @@ export function createApp(deps: AppDeps): Hono {
       clock: deps.clock,
       packageRoot: deps.packageRoot,
       metrics: (id) => deps.metrics.metrics(id),
+      agents: (id) => deps.agents.agents(id),
+      logs: (id, limit) => deps.logs.tail(id, limit),
+      ...(deps.tasks ? { tasks: deps.tasks } : {}),
       ...(deps.backfill ? { backfill: deps.backfill } : {}),
     }),
   );

@@ -7,8 +7,10 @@
  */
 import {
   PROTOCOL_VERSION,
+  type Agent,
   type BackfillProgress,
   type LogLine,
+  type PlanPhase,
   type ServerMessage,
   type Session,
   type SessionMetrics,
@@ -139,6 +141,36 @@ export class Hub {
       if (client.sessionId !== null && client.sessionId !== metrics.sessionId) continue;
       if (client.lastHash.get(key) === hash) continue;
       frame ??= JSON.stringify({ type: 'metrics', metrics } satisfies ServerMessage);
+      client.lastHash.set(key, hash);
+      if (this.#deliver(client, frame)) sent++;
+    }
+    return sent;
+  }
+
+  /** Sends an `agent` frame to every client whose last hash for that agent differs. */
+  publishAgent(agent: Agent, hash: string): number {
+    const key = `agent\u0000${agent.sessionId}\u0000${agent.id}`;
+    let frame: string | null = null;
+    let sent = 0;
+    for (const client of this.#clients.values()) {
+      if (client.sessionId !== null && client.sessionId !== agent.sessionId) continue;
+      if (client.lastHash.get(key) === hash) continue;
+      frame ??= JSON.stringify({ type: 'agent', agent } satisfies ServerMessage);
+      client.lastHash.set(key, hash);
+      if (this.#deliver(client, frame)) sent++;
+    }
+    return sent;
+  }
+
+  /** Sends a session's phase plan to clients whose last plan hash for it differs. */
+  publishPlan(sessionId: string, plan: PlanPhase[], hash: string): number {
+    const key = `plan\u0000${sessionId}`;
+    let frame: string | null = null;
+    let sent = 0;
+    for (const client of this.#clients.values()) {
+      if (client.sessionId !== null && client.sessionId !== sessionId) continue;
+      if (client.lastHash.get(key) === hash) continue;
+      frame ??= JSON.stringify({ type: 'plan', sessionId, plan } satisfies ServerMessage);
       client.lastHash.set(key, hash);
       if (this.#deliver(client, frame)) sent++;
     }

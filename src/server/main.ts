@@ -4,6 +4,7 @@
  * wires them so data flows one way (collector → registry/store → hub → clients), and owns
  * shutdown. Nothing else creates these or reads the environment.
  */
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,11 @@ import type { BackfillProgress } from '../shared/protocol.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { Hub } from './hub.js';
+import { BuildActivity } from './activity.js';
+import { AgentBook } from './agent-book.js';
 import { LogBook } from './log-book.js';
+import { buildPlan } from './plan.js';
+import { WorkdirRouter } from './workdir-router.js';
 import { MetricsService } from './metrics-service.js';
 import { loadPricing } from './pricing.js';
 import { SessionRegistry } from './registry.js';
@@ -38,6 +43,7 @@ export interface ServerHandle {
   registry: SessionRegistry;
   hub: Hub;
   metrics: MetricsService;
+  agents: AgentBook;
   collector: Collector;
   tailer: TranscriptTailer;
   /** Stops watching, closes connections, flushes writes, closes the database. Idempotent. */
@@ -69,9 +75,11 @@ export async function startServer(
     onError: (error) => log(`storage write failed, will retry: ${(error as Error).message}`),
   });
   const problems = new Map<string, string>();
-  const logs = new LogBook();
+  const logs = new LogBook(store.activity);
   let hub: Hub | null = null;
   let metrics: MetricsService | null = null;
+  let agents: AgentBook | null = null;
+  let router: WorkdirRouter | null = null;
   const registry = new SessionRegistry({
     store,
     writer,
@@ -81,6 +89,8 @@ export async function startServer(
     onChange: (session, hash) => {
       const sent = hub?.publish(session, hash) ?? 0;
       metrics?.sessionChanged(session);
+      router?.sessionChanged(session);
+      agents?.sessionChanged(session);
       return sent;
     },
   });
@@ -98,6 +108,13 @@ export async function startServer(
     clock,
     publish: (m, hash) => hub?.publishMetrics(m, hash) ?? 0,
   });
+  agents = new AgentBook({
+    store: store.activity,
+    registry,
+    clock,
+    stallMs: config.stallMs,
+    publish: (agent, hash) => hub?.publishAgent(agent, hash) ?? 0,
+  });
   hub = new Hub({
     clock,
     heartbeatMs: config.heartbeatMs,
@@ -109,15 +126,38 @@ export async function startServer(
     },
     onDrop: (_client, reason) => log(`dropped a client: ${reason}`),
   });
+  const activity = new BuildActivity({
+    store,
+    logs,
+    agents,
+    hub,
+    // Builder's tasks are part of the plan shown with the session: announce it again.
+    onTasks: (session) => {
+      const plan = buildPlan(session, activity.tasks(session.id));
+      hub?.publishPlan(session.id, plan, createHash('sha1').update(JSON.stringify(plan)).digest('base64url'));
+    },
+  });
+  router = new WorkdirRouter(registry, (session, observation) => {
+    metrics!.applySide(session, observation);
+    activity.apply(session, observation);
+  });
 
   const collector = new Collector({
     roots: config.roots,
     checkpoints: config.checkpoints,
     clock,
     debounceMs: config.debounceMs,
+    lineOffsets: {
+      get: (file) => {
+        const value = store.getMeta(`lines:${file}`);
+        return value ? (JSON.parse(value) as { offset: number; ino: number }) : null;
+      },
+      set: (file, value) => store.setMeta(`lines:${file}`, JSON.stringify(value)),
+    },
     sink: {
       observe: (observation) => registry.apply(observation),
-      side: (observation) => metrics!.side(observation),
+      side: (observation) => router!.route(observation),
+      cleared: (file) => registry.clearFault(file),
       fault: (fault) => {
         log(`problem with ${fault.file}: ${fault.reason}`);
         registry.fault(fault);
@@ -183,6 +223,9 @@ export async function startServer(
     logs,
     clock,
     metrics,
+    agents,
+    plan: (session) => buildPlan(session, activity.tasks(session.id)),
+    tasks: (sessionId) => activity.tasks(sessionId),
     packageRoot,
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
@@ -217,6 +260,7 @@ export async function startServer(
 
   hub.start();
   registry.startStallWatch();
+  agents.startStallWatch();
   await collector.start();
   // Builds first, so the history read next attributes each request to the build it belongs to.
   await collector.flushPending();
@@ -227,6 +271,7 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       registry.stopStallWatch();
+      agents.stopStallWatch();
       await collector.close();
       await tailer.close();
       hub!.closeAll();
@@ -240,5 +285,16 @@ export async function startServer(
       store.close();
     })());
 
-  return { url, port: address.port, host: config.host, registry, hub, metrics, collector, tailer, close };
+  return {
+    url,
+    port: address.port,
+    host: config.host,
+    registry,
+    hub,
+    metrics,
+    agents,
+    collector,
+    tailer,
+    close,
+  };
 }

@@ -20,7 +20,6 @@ import type { Store } from './store.js';
 const EVENTS_PREFIX = 'otel-events:';
 /** Keys of the running totals made from OpenTelemetry metrics. */
 const METRIC_KEY = 'otelm:';
-const MAX_PENDING_SIDE = 64;
 
 export interface MetricsServiceOptions {
   store: Store;
@@ -39,7 +38,6 @@ export class MetricsService {
   readonly #attribution: Attribution;
   readonly #withEvents = new Set<string>();
   readonly #currentIteration = new Map<string, number>();
-  readonly #pendingSide = new Map<string, SideFileObservation[]>();
   readonly #dirty = new Set<string>();
   #timer: TimerHandle | null = null;
   /** The session being refreshed: its own totals update must not mark it dirty again. */
@@ -118,29 +116,9 @@ export class MetricsService {
     return fresh.length;
   }
 
-  /** A side file was read; applied now, or kept until its session appears. */
-  side(observation: SideFileObservation): void {
-    const session = this.#o.registry.latestForWorkdir(observation.workdir);
-    if (!session) {
-      const pending = this.#pendingSide.get(observation.workdir) ?? [];
-      pending.push(observation);
-      if (pending.length > MAX_PENDING_SIDE) pending.shift();
-      this.#pendingSide.set(observation.workdir, pending);
-      return;
-    }
-    this.#applySide(session, observation);
-  }
-
   /** Called on every session change: phases moved (attribution by phase changes), or a run appeared. */
   sessionChanged(session: Session): void {
     if (session.id === this.#refreshing) return;
-    if (session.workdir) {
-      const pending = this.#pendingSide.get(session.workdir);
-      if (pending) {
-        this.#pendingSide.delete(session.workdir);
-        for (const observation of pending) this.#applySide(session, observation);
-      }
-    }
     if (this.#cache.has(session.id) || (isBuild(session) && session.tokensTotal !== null)) {
       this.#dirty.add(session.id);
       this.#schedule();
@@ -237,7 +215,8 @@ export class MetricsService {
     });
   }
 
-  #applySide(session: Session, observation: SideFileObservation): void {
+  /** Applies a test or summary side file to the session it belongs to. */
+  applySide(session: Session, observation: SideFileObservation): void {
     // Files left over from an earlier run in the same folder say nothing about this one.
     if (observation.at < Date.parse(session.startedAt) - LEAD_MS) return;
     switch (observation.kind) {
@@ -252,6 +231,10 @@ export class MetricsService {
           failing: observation.failing,
         });
         break;
+      case 'build-tasks':
+      case 'events':
+      case 'log-lines':
+        return;
       case 'summary': {
         // A summary left over from an earlier run must not end this one.
         const at = observation.fields['completed_at'] ?? observation.fields['completedAt'];

@@ -12,21 +12,28 @@
  * - `GET /fragments/sessions/:id/detail` → `<div id="session-detail">`, refreshed on `bc:detail`;
  * - `GET /fragments/sessions/:id/metrics` → `<section id="session-metrics">` (inside the detail),
  *   refreshed on `bc:metrics` when a `metrics` frame for that session arrives;
+ * - `GET /fragments/sessions/:id/agents` → `<section id="agents">`, refreshed on `bc:agents` when an
+ *   `agent` frame for that session arrives;
+ * - `GET /fragments/sessions/:id/logs` → `<ol id="log-lines">` (the lines of `#log-tail`), refreshed
+ *   on `bc:logs` after a reconnect; between those the client appends lines from `log` frames;
  * - `GET /fragments/backfill` → `<div id="backfill">`, the history-reading banner, refreshed on
  *   `bc:backfill` after a reconnect (between those, `backfill` frames update it in place).
  */
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
-import type { BackfillProgress, Session, SessionMetrics } from '../shared/protocol.js';
+import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import type { BuildTask } from '../collector/side-files.js';
 import type { SessionReader } from './session-query.js';
 import { createAssetCache, createAssetRoutes } from './assets.js';
 import { html, raw, type SafeHtml } from './render/html.js';
 import { renderBackfill } from './render/backfill.js';
+import { renderAgentsPanel } from './render/agents.js';
 import { renderCard, type CardExtras } from './render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from './render/dashboard.js';
 import { renderMetricsSection } from './render/metrics.js';
 import { PAGE_CSP, renderNotFoundPage } from './render/layout.js';
+import { LOG_TAIL_LINES, renderLogLines } from './render/log-tail.js';
 import { parseTab } from './render/paths.js';
 import { renderSessionDetail, renderSessionPage } from './render/session-page.js';
 import { latestResult } from './render/test-chart.js';
@@ -40,6 +47,12 @@ export interface PageDeps {
   metrics?: (sessionId: string) => SessionMetrics | null;
   /** How the first read of Claude Code history is going, or null when there is none. */
   backfill?: () => BackfillProgress | null;
+  /** The agents of a session (SPEC 1.7); none when absent. */
+  agents?: (sessionId: string) => Agent[];
+  /** Builder's parallel tasks (`build-tasks.json`), or null when the build has none. */
+  tasks?: (sessionId: string) => BuildTask[] | null;
+  /** The newest `limit` log lines of a session, oldest first; none when absent. */
+  logs?: (sessionId: string, limit: number) => LogLine[];
 }
 
 /** Page size of the dashboard lists. */
@@ -69,15 +82,32 @@ function shellWithBackfill(shell: string, banner: SafeHtml): string {
 }
 
 /** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
-export function createPageRoutes({ reader, clock, packageRoot, metrics, backfill }: PageDeps): Hono {
+export function createPageRoutes({
+  reader,
+  clock,
+  packageRoot,
+  metrics,
+  backfill,
+  agents,
+  tasks,
+  logs,
+}: PageDeps): Hono {
   const app = new Hono();
   const cache = createAssetCache();
   const shellFile = path.join(packageRoot, 'public', 'dashboard.html');
   const metricsOf = (id: string): SessionMetrics | null => metrics?.(id) ?? null;
   const backfillNow = (): BackfillProgress | null => backfill?.() ?? null;
-  // Metrics are looked up only for builds still going, so a list of finished ones costs nothing extra.
-  const cardExtras = (session: Session): CardExtras =>
-    metrics && session.endedAt === null ? { tests: latestResult(metricsOf(session.id)) } : {};
+  const agentsOf = (id: string): Agent[] => agents?.(id) ?? [];
+  const tasksOf = (id: string): BuildTask[] | null => tasks?.(id) ?? null;
+  const logsOf = (id: string): LogLine[] => logs?.(id, LOG_TAIL_LINES) ?? [];
+  // Metrics and agents are looked up only for builds still going, so a list of finished ones costs nothing extra.
+  const cardExtras = (session: Session): CardExtras => {
+    if (session.endedAt !== null) return {};
+    const extras: CardExtras = {};
+    if (metrics) extras.tests = latestResult(metricsOf(session.id));
+    if (agents) extras.agents = agentsOf(session.id);
+    return extras;
+  };
 
   app.get('/', async (c) => {
     const shell = await cache.load(shellFile);
@@ -99,6 +129,9 @@ export function createPageRoutes({ reader, clock, packageRoot, metrics, backfill
       renderSessionPage(session, reader.raw(id), clock.now(), {
         metrics: metricsOf(id),
         backfill: backfillNow(),
+        tasks: tasksOf(id),
+        agents: agentsOf(id),
+        logs: logsOf(id),
       }),
     );
   });
@@ -126,7 +159,13 @@ export function createPageRoutes({ reader, clock, packageRoot, metrics, backfill
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
-    return sendHtml(c, renderSessionDetail(session, reader.raw(id), clock.now(), metricsOf(id)));
+    return sendHtml(
+      c,
+      renderSessionDetail(session, reader.raw(id), clock.now(), {
+        metrics: metricsOf(id),
+        tasks: tasksOf(id),
+      }),
+    );
   });
 
   app.get('/fragments/sessions/:id/metrics', (c) => {
@@ -134,6 +173,20 @@ export function createPageRoutes({ reader, clock, packageRoot, metrics, backfill
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderMetricsSection(session, metricsOf(id)));
+  });
+
+  app.get('/fragments/sessions/:id/agents', (c) => {
+    const id = c.req.param('id');
+    const session = reader.get(id);
+    if (!session) return sendHtml(c, html``, 404);
+    return sendHtml(c, renderAgentsPanel(session.id, agentsOf(id), clock.now()));
+  });
+
+  app.get('/fragments/sessions/:id/logs', (c) => {
+    const id = c.req.param('id');
+    const session = reader.get(id);
+    if (!session) return sendHtml(c, html``, 404);
+    return sendHtml(c, renderLogLines(session.id, logsOf(id)));
   });
 
   app.get('/fragments/backfill', (c) => sendHtml(c, renderBackfill(backfillNow())));

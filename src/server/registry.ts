@@ -133,11 +133,12 @@ export class SessionRegistry implements SessionReader {
     const startedAt =
       entry?.session.startedAt ??
       (identity.kind === 'new' ? identity.startedAt : observation.record.startedAt!);
-    const next = applyObservation(entry?.session, { id: identity.id, startedAt }, project, observation);
+    let next = applyObservation(entry?.session, { id: identity.id, startedAt }, project, observation);
     if (observation.file) {
       this.#sessionByFile.set(observation.file, next.id);
       this.#orphanFaults.delete(observation.file);
     }
+    if (!entry && next.workdir) next = this.#adoptOrphans(next, next.workdir);
     this.#cacheRaw(next.id, observation.raw);
     const changed = next !== entry?.session;
     this.#remember(next, {
@@ -163,6 +164,7 @@ export class SessionRegistry implements SessionReader {
       this.#orphanFaults.set(fault.file, warning);
       return undefined;
     }
+    this.#sessionByFile.set(fault.file, entry.session.id);
     const previous = entry.session.warnings.find((w) => w.file === fault.file);
     if (previous?.reason === fault.reason) return entry.session;
     const next: Session = {
@@ -172,6 +174,17 @@ export class SessionRegistry implements SessionReader {
     this.#remember(next, entry);
     this.#commit(next);
     return next;
+  }
+
+  /** A file that had a problem was read well again: its warning goes (SPEC 7). */
+  clearFault(file: string): void {
+    this.#orphanFaults.delete(file);
+    const id = this.#sessionByFile.get(file);
+    const entry = id ? this.#entries.get(id) : undefined;
+    if (!entry || !entry.session.warnings.some((w) => w.file === file)) return;
+    const next = { ...entry.session, warnings: entry.session.warnings.filter((w) => w.file !== file) };
+    this.#remember(next, entry);
+    this.#commit(next);
   }
 
   /** Marks running sessions with no update for the stall window as stalled, once each. */
@@ -298,6 +311,18 @@ export class SessionRegistry implements SessionReader {
         a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1,
       );
     return this.#sorted;
+  }
+
+  /** Problems with a build's other files, seen before its first phase file, belong to it now. */
+  #adoptOrphans(session: Session, workdir: string): Session {
+    const prefix = workdir.endsWith('/') ? workdir : `${workdir}/`;
+    const adopted = [...this.#orphanFaults.entries()].filter(([file]) => file.startsWith(prefix));
+    if (adopted.length === 0) return session;
+    for (const [file] of adopted) {
+      this.#orphanFaults.delete(file);
+      this.#sessionByFile.set(file, session.id);
+    }
+    return { ...session, warnings: [...session.warnings, ...adopted.map(([, warning]) => warning)] };
   }
 
   #sessionForWorkdir(workdir: string | null): string | undefined {

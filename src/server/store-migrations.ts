@@ -105,6 +105,28 @@ const createMetricsSchema: Migration = (db) => {
   `);
 };
 
+/** Version 3: agents inside builds, and each session's bounded log tail. */
+const createAgentsAndLogsSchema: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE agents (
+      session_id TEXT NOT NULL,
+      agent_id   TEXT NOT NULL,
+      data       TEXT NOT NULL,
+      PRIMARY KEY (session_id, agent_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE log_lines (
+      session_id TEXT NOT NULL,
+      seq        INTEGER NOT NULL,
+      at         TEXT NOT NULL,
+      level      TEXT NOT NULL,
+      text       TEXT NOT NULL,
+      source     TEXT NOT NULL,
+      PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+  `);
+};
+
 /** A `sessions` row as the store binds and reads it (every column but `raw`). */
 export interface SessionRow {
   id: string;
@@ -162,7 +184,11 @@ export const SESSION_COLUMNS = (
 ).split(' ');
 
 /** Every migration in order; `migrations[i]` takes the database from version i to i + 1. */
-export const migrations: readonly Migration[] = [createBaseSchema, createMetricsSchema];
+export const migrations: readonly Migration[] = [
+  createBaseSchema,
+  createMetricsSchema,
+  createAgentsAndLogsSchema,
+];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = migrations.length;

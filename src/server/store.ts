@@ -19,6 +19,7 @@ import type {
   SessionState,
   SourceWarning,
 } from '../shared/protocol.js';
+import { createActivityStore, type ActivityStore } from './store-activity.js';
 import { createMetricsStore, type MetricsStore } from './store-metrics.js';
 import { migrations, runMigrations, SESSION_COLUMNS } from './store-migrations.js';
 import type { Migration, PhaseRow, SessionParams, SessionRow, WarningRow } from './store-migrations.js';
@@ -54,6 +55,8 @@ export interface Store {
   metaWithPrefix(prefix: string): Map<string, string>;
   /** Token samples and test iterations. */
   readonly metrics: MetricsStore;
+  /** Agents and log tails. */
+  readonly activity: ActivityStore;
   /** Checkpoints the WAL and closes the file. Safe to call more than once. */
   close(): void;
 }
@@ -166,6 +169,7 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
   return {
     path: file,
     metrics: createMetricsStore(db),
+    activity: createActivityStore(db),
     loadSessions() {
       // One query per table, grouped here: a restart with 10,000 sessions must not issue
       // 20,000 follow-up queries.

@@ -228,6 +228,78 @@ export interface BackfillProgress {
   done: boolean;
 }
 
+export type AgentStatus = 'spawning' | 'active' | 'idle' | 'completed' | 'failed';
+
+/** One agent working inside a build (SPEC 1.7): a parallel builder, a subagent, a tester. */
+export interface Agent {
+  /** Unique within its session. */
+  id: string;
+  sessionId: string;
+  type: string | null;
+  name: string | null;
+  status: AgentStatus;
+  /** The status word as the agent sent it, when it was not one of the five (shown, not lost). */
+  reportedStatus: string | null;
+  phase: string | null;
+  progressPercent: number | null;
+  tokensUsed: number | null;
+  error: string | null;
+  /** ISO time the agent was first seen. */
+  startedAt: string;
+  /** ISO time its reported state last changed. */
+  updatedAt: string;
+  /** ISO time it completed or failed. */
+  endedAt: string | null;
+  /** No change reported for the stall window while still spawning, active or idle. */
+  stalled: boolean;
+  /** Where it came from: `push` (`/api/agent-update`), `events`, `transcript`. */
+  source: string;
+}
+
+/** An agent of a session changed. */
+export interface AgentMessage {
+  type: 'agent';
+  agent: Agent;
+}
+
+/** A parallel task of the Builder phase (`build-tasks.json`). */
+export type PlanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'skipped' | 'blocked';
+
+export interface PlanTask {
+  id: string;
+  name: string;
+  status: PlanStatus;
+  dependsOn: string[];
+  agent: string | null;
+  error: string | null;
+  /** Why it is blocked ("depends on task-2, which failed"). */
+  blockedBy: string | null;
+}
+
+/** One phase of the whole pipeline, run or not yet run. */
+export interface PlanPhase {
+  name: string;
+  number: string | null;
+  status: PlanStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** Why it is blocked or skipped ("Test failed"). */
+  reason: string | null;
+  /** Builder's parallel tasks, when known. */
+  tasks: PlanTask[];
+}
+
+/**
+ * A session's phase plan changed in a way its `session` frame does not show (Builder's tasks
+ * from `build-tasks.json`).
+ */
+export interface PlanMessage {
+  type: 'plan';
+  sessionId: string;
+  plan: PlanPhase[];
+}
+
 export interface PongMessage {
   type: 'pong';
   serverTime: string;
@@ -248,6 +320,8 @@ export type ServerMessage =
   | LogMessage
   | MetricsMessage
   | BackfillMessage
+  | AgentMessage
+  | PlanMessage
   | PongMessage
   | ErrorMessage;
 

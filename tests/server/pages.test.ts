@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import type { Session, SessionMetrics } from '../../src/shared/protocol.js';
+import type { Agent, LogLine, Session, SessionMetrics } from '../../src/shared/protocol.js';
+import type { BuildTask } from '../../src/collector/side-files.js';
 import { createPageRoutes } from '../../src/server/pages.js';
-import { ArrayReader, makeSession, span } from './render/fixtures.js';
+import { ArrayReader, makeAgent, makeLogLine, makeSession, span } from './render/fixtures.js';
 import { makeMetrics } from './render/metrics-fixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,10 +26,18 @@ beforeAll(() => {
 
 afterAll(() => rmSync(packageRoot, { recursive: true, force: true }));
 
+/** What the pages may be given beyond sessions, keyed by session id. */
+interface Sources {
+  agents?: Record<string, Agent[]>;
+  tasks?: Record<string, BuildTask[]>;
+  logs?: Record<string, LogLine[]>;
+}
+
 function pages(
   sessions: Session[] = [],
   raws: Record<string, string> = {},
   metrics?: Record<string, SessionMetrics>,
+  { agents, tasks, logs }: Sources = {},
 ) {
   const clock = new FakeClock('2026-11-20T14:00:00Z');
   return createPageRoutes({
@@ -36,6 +45,9 @@ function pages(
     clock,
     packageRoot,
     metrics: metrics && ((id) => metrics[id] ?? null),
+    agents: agents && ((id) => agents[id] ?? []),
+    tasks: tasks && ((id) => tasks[id] ?? null),
+    logs: logs && ((id, limit) => (logs[id] ?? []).slice(-limit)),
   });
 }
 
@@ -171,6 +183,39 @@ describe('untrusted build text', () => {
   metrics.context.model = '<iframe src=javascript:alert(8)>';
   metrics.tests.stuck = ['<marquee>parses</marquee>'];
   const allMetrics = { [hostile.id]: metrics, [hostileId.id]: makeMetrics({ sessionId: hostileId.id }) };
+  // Agents, builder tasks and log lines are build text too.
+  const sources: Sources = {
+    agents: {
+      [hostile.id]: [
+        makeAgent({
+          id: '<b>agent</b>',
+          sessionId: hostile.id,
+          name: '<script>alert(9)</script>',
+          type: '<i>builder</i>',
+          phase: '<u>Builder</u>',
+          error: '<a href=javascript:alert(10)>x</a>',
+          reportedStatus: '<marquee>busy</marquee>',
+          stalled: true,
+        }),
+      ],
+    },
+    tasks: {
+      [hostile.id]: [
+        {
+          id: '<object data=x>',
+          name: '<iframe src=javascript:alert(11)>',
+          status: 'failed',
+          dependsOn: ['<embed src=x>'],
+          files: [],
+          agent: '<svg onload=alert(12)>',
+          error: '</pre><script>alert(13)</script>',
+        },
+      ],
+    },
+    logs: {
+      [hostile.id]: [makeLogLine(1, '\x1b[31m<script>alert(14)</script>\x00', { source: '<img src=x>' })],
+    },
+  };
   const markup = [
     '<script>alert',
     '<img src=x',
@@ -186,7 +231,7 @@ describe('untrusted build text', () => {
   const more = ['<embed', '<a href=javascript', '</pre><script'];
 
   it('is escaped in every page and fragment', async () => {
-    const app = pages([hostile, hostileId], raws, allMetrics);
+    const app = pages([hostile, hostileId], raws, allMetrics, sources);
     const urls = [
       '/',
       '/fragments/tabs?tab=all',
@@ -198,6 +243,10 @@ describe('untrusted build text', () => {
       `/fragments/sessions/${hostile.id}/detail`,
       `/fragments/sessions/${hostile.id}/metrics`,
       `/fragments/sessions/${encodeURIComponent(hostileId.id)}/metrics`,
+      `/fragments/sessions/${hostile.id}/agents`,
+      `/fragments/sessions/${encodeURIComponent(hostileId.id)}/agents`,
+      `/fragments/sessions/${hostile.id}/logs`,
+      `/fragments/sessions/${encodeURIComponent(hostileId.id)}/logs`,
       `/sessions/${encodeURIComponent('<script>alert(7)</script>')}`,
     ];
     for (const url of urls) {
@@ -223,6 +272,55 @@ describe('untrusted build text', () => {
   });
 });
 
+describe('agents and log fragments', () => {
+  const session = makeSession();
+  const id = session.id;
+
+  it('serves the agents panel alone, and an honest empty one without an agent source', async () => {
+    const app = pages([session], {}, undefined, {
+      agents: { [id]: [makeAgent(), makeAgent({ id: 'tester', name: 'Tester', status: 'idle' })] },
+    });
+    const res = await app.request(`/fragments/sessions/${id}/agents`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("style-src 'self'");
+    const body = await res.text();
+    expect(body.trim()).toMatch(/^<section\s+id="agents"/);
+    expect(body.match(/<li\s+class="agent /g)).toHaveLength(2);
+    const bare = await (await pages([session]).request(`/fragments/sessions/${id}/agents`)).text();
+    expect(bare).toContain('No agents reported for this build.');
+  });
+
+  it('serves the last 200 log lines as the list the client swaps after a reconnect', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => makeLogLine(i + 1, `line ${i + 1}`));
+    const app = pages([session], {}, undefined, { logs: { [id]: lines } });
+    const res = await app.request(`/fragments/sessions/${id}/logs`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body.trim()).toMatch(/^<ol\s+id="log-lines"/);
+    expect(body).toContain('data-last-seq="300"');
+    expect(body.match(/<li\s+class="log-line/g)).toHaveLength(200);
+    expect(body).not.toContain('data-seq="100"');
+    expect(body).not.toContain('id="log-tail"');
+    const bare = await (await pages([session]).request(`/fragments/sessions/${id}/logs`)).text();
+    expect(bare).toContain('No log lines yet.');
+  });
+
+  it('puts no inline style or script in any of the new markup', async () => {
+    const app = pages([session], {}, undefined, {
+      agents: { [id]: [makeAgent({ progressPercent: 33 })] },
+      logs: { [id]: [makeLogLine(1, '\x1b[1;31mred\x1b[0m')] },
+      tasks: {
+        [id]: [
+          { id: 't1', name: 'API', status: 'running', dependsOn: [], files: [], agent: null, error: null },
+        ],
+      },
+    });
+    const page = await (await app.request(`/sessions/${id}`)).text();
+    expect(page).not.toMatch(/\sstyle=|\son[a-z]+=/i);
+    expect(page.match(/<script/g)).toHaveLength(2);
+  });
+});
+
 describe('not found', () => {
   it('answers 404 for an unknown session page, card or detail', async () => {
     const app = pages([makeSession()]);
@@ -234,6 +332,8 @@ describe('not found', () => {
     expect(await card.text()).toBe('');
     expect((await app.request('/fragments/sessions/nope/detail')).status).toBe(404);
     expect((await app.request('/fragments/sessions/nope/metrics')).status).toBe(404);
+    expect((await app.request('/fragments/sessions/nope/agents')).status).toBe(404);
+    expect((await app.request('/fragments/sessions/nope/logs')).status).toBe(404);
   });
 
   it('answers 404 for the metrics of an unknown session even when a metrics source has some', async () => {

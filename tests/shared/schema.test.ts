@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePhaseFile, parsePhaseFileDetailed } from '../../src/collector/phase-file.js';
-import type { ServerMessage, SessionMessage } from '../../src/shared/protocol.js';
+import type { BuildTask } from '../../src/collector/side-files.js';
+import type { Agent, ServerMessage, SessionMessage } from '../../src/shared/protocol.js';
+import { buildPlan } from '../../src/server/plan.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import { validate, type JsonSchema } from '../helpers/json-schema.js';
 import { makeSession } from '../server/render/fixtures.js';
@@ -390,5 +392,93 @@ describe('schema/protocol.schema.json for metrics and backfill frames', () => {
     expect(defErrors('Session', makeSession({ source: 'transcript' }))).toEqual([]);
     expect(defErrors('Session', makeSession({ source: 'otel' }))).toEqual([]);
     expect(defErrors('Session', { ...makeSession(), source: 'guess' }).join('\n')).toContain('/source');
+  });
+});
+
+describe('schema/protocol.schema.json for agent and plan frames', () => {
+  const keys = (value: object) => Object.keys(value).sort();
+  const required = (name: string) => [...(def(name).required as string[])].sort();
+  const declared = (name: string) => Object.keys(def(name).properties as object).sort();
+
+  /** A builder agent as `/api/agent-update` reports it, half-way through its task. */
+  const agent: Agent = {
+    id: 'builder-2',
+    sessionId: 'weather-app-20261120T140211Z',
+    type: 'builder',
+    name: 'Builder 2 (API client)',
+    status: 'active',
+    reportedStatus: null,
+    phase: 'Builder',
+    progressPercent: 40,
+    tokensUsed: 48_200,
+    error: null,
+    startedAt: '2026-11-20T14:08:02.000Z',
+    updatedAt: '2026-11-20T14:12:40.000Z',
+    endedAt: null,
+    stalled: false,
+    source: 'push',
+  };
+
+  it('validates a realistic agent frame, and one for an agent that failed or went quiet', () => {
+    expect(frameErrors({ type: 'agent', agent })).toEqual([]);
+    const failed: Agent = {
+      ...agent,
+      status: 'failed',
+      reportedStatus: 'crashed',
+      error: 'npm test exited with code 1',
+      endedAt: '2026-11-20T14:15:00.000Z',
+      progressPercent: null,
+      tokensUsed: null,
+    };
+    expect(frameErrors({ type: 'agent', agent: failed })).toEqual([]);
+    expect(
+      frameErrors({ type: 'agent', agent: { ...agent, stalled: true, type: null, name: null } }),
+    ).toEqual([]);
+    expect(defErrors('Agent', (def('Agent').examples as unknown[])[0])).toEqual([]);
+  });
+
+  it('lists every field of Agent as required, no more, no less', () => {
+    expect(required('Agent')).toEqual(keys(agent));
+    expect(declared('Agent')).toEqual(keys(agent));
+  });
+
+  it('rejects an agent with an unknown status, a stray field or a missing session', () => {
+    expect(frameErrors({ type: 'agent', agent: { ...agent, status: 'thinking' } }).join('\n')).toContain(
+      '/agent/status',
+    );
+    expect(frameErrors({ type: 'agent', agent: { ...agent, elapsedSeconds: 3 } }).join('\n')).toContain(
+      'unexpected property "elapsedSeconds"',
+    );
+    const { sessionId: _sessionId, ...orphan } = agent;
+    expect(frameErrors({ type: 'agent', agent: orphan }).join('\n')).toContain('missing "sessionId"');
+  });
+
+  it('validates a real plan with blocked phases and Builder tasks, field for field', () => {
+    const session = makeSession({ state: 'failed', activity: 'failed', endedAt: '2026-11-20T14:05:00Z' });
+    const tasks: BuildTask[] = [
+      { id: 'task-1', name: 'Models', status: 'failed', dependsOn: [], files: [], agent: 'b1', error: 'tsc' },
+      {
+        id: 'task-2',
+        name: 'API',
+        status: 'queued',
+        dependsOn: ['task-1'],
+        files: [],
+        agent: null,
+        error: null,
+      },
+    ];
+    const plan = buildPlan(session, tasks);
+    expect(plan.some((phase) => phase.status === 'blocked')).toBe(true);
+    expect(frameErrors({ type: 'plan', sessionId: session.id, plan })).toEqual([]);
+    const builder = plan.find((phase) => phase.name === 'Builder')!;
+    expect(required('PlanPhase')).toEqual(keys(builder));
+    expect(declared('PlanPhase')).toEqual(keys(builder));
+    expect(required('PlanTask')).toEqual(keys(builder.tasks[0]!));
+    expect(declared('PlanTask')).toEqual(keys(builder.tasks[0]!));
+    const broken = structuredClone(plan);
+    (broken[0] as { status: string }).status = 'upcoming';
+    expect(frameErrors({ type: 'plan', sessionId: session.id, plan: broken }).join('\n')).toContain(
+      '/plan/0/status',
+    );
   });
 });

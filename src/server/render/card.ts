@@ -4,7 +4,8 @@
  * progress, test iteration, tokens and cost, source, warnings and freshness. The card refreshes
  * itself when the client fires `bc:session` on it.
  */
-import type { Session, SessionState, TestIteration } from '../../shared/protocol.js';
+import type { Agent, Session, SessionState, TestIteration } from '../../shared/protocol.js';
+import { agentsSummary } from './agent-summary.js';
 import { classes, html, type SafeHtml } from './html.js';
 import { clampPercent, formatDuration, formatPercent, formatTokens, formatUsd, UNKNOWN } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
@@ -24,6 +25,7 @@ const SEGMENT_LABELS: Readonly<Record<SegmentStatus, string>> = {
   failed: 'failed',
   upcoming: 'upcoming',
   skipped: 'not run',
+  blocked: 'blocked',
 };
 
 /** The state badge: `<span class="badge badge-running" data-state="running">Running</span>`. */
@@ -59,26 +61,46 @@ function segmentTime(segment: PipelineSegment, now: number): SafeHtml | null {
   return null;
 }
 
-/** The compact row of phase segments: done ones with their durations, the current one ticking. */
+/**
+ * "Test failed · 5 phases blocked" under the pipeline of a build that stopped, so a glance at
+ * the card says where and what it held up; nothing while nothing failed.
+ */
+function blockedNote(segments: readonly PipelineSegment[]): SafeHtml | null {
+  const failed = segments.find((segment) => segment.status === 'failed');
+  const blocked = segments.filter((segment) => segment.status === 'blocked').length;
+  if (!failed && blocked === 0) return null;
+  const parts = [
+    failed && `${failed.name} failed`,
+    blocked > 0 && `${blocked} ${blocked === 1 ? 'phase' : 'phases'} blocked`,
+  ].filter((part): part is string => typeof part === 'string');
+  return html`<p class="pipeline-note" data-blocked="${blocked}">${parts.join(' · ')}</p>`;
+}
+
+/**
+ * The compact row of phase segments: done ones with their durations, the current one ticking,
+ * failed and blocked ones marked, and a note saying what failed and how much it blocked.
+ */
 export function pipelineRow(session: Session, now: number): SafeHtml {
   const segments = phasePipeline(session);
   if (segments.length === 0) return html``;
   return html`<ol class="pipeline" aria-label="Phases">
-    ${segments.map((segment) => {
-      const time = segmentTime(segment, now);
-      const took = segment.status !== 'current' && segment.durationMs !== null;
-      const label = `${segment.name}: ${SEGMENT_LABELS[segment.status]}${took ? ` in ${formatDuration(segment.durationMs ?? 0)}` : ''}`;
-      return html`<li
-        class="${classes('seg', `seg-${segment.status}`, !segment.canonical && 'seg-extra')}"
-        data-status="${segment.status}"
-        title="${label}"
-      >
-        <span class="seg-name">${segment.name}</span>
-        <span class="sr-only">${SEGMENT_LABELS[segment.status]}</span>
-        ${time && html`<span class="seg-time">${time}</span>`}
-      </li>`;
-    })}
-  </ol>`;
+      ${segments.map((segment) => {
+        const time = segmentTime(segment, now);
+        const took = segment.status !== 'current' && segment.durationMs !== null;
+        const why = segment.status === 'blocked' && segment.reason !== null ? ` (${segment.reason})` : '';
+        const label = `${segment.name}: ${SEGMENT_LABELS[segment.status]}${why}${took ? ` in ${formatDuration(segment.durationMs ?? 0)}` : ''}`;
+        return html`<li
+          class="${classes('seg', `seg-${segment.status}`, !segment.canonical && 'seg-extra')}"
+          data-status="${segment.status}"
+          title="${label}"
+        >
+          <span class="seg-name">${segment.name}</span>
+          <span class="sr-only">${SEGMENT_LABELS[segment.status]}${why}</span>
+          ${time && html`<span class="seg-time">${time}</span>`}
+        </li>`;
+      })}
+    </ol>
+    ${blockedNote(segments)}`;
 }
 
 function phaseLine(session: Session): SafeHtml {
@@ -98,10 +120,18 @@ function warningsBadge(session: Session): SafeHtml | null {
   >`;
 }
 
-/** Extra figures a card shows when the page has them (the metrics of running sessions). */
+/** Extra figures a card shows when the page has them (for sessions still running). */
 export interface CardExtras {
   /** The latest test iteration with a result, shown as "2 · 12 ✓ 3 ✗". */
   tests?: TestIteration | null;
+  /** The build's agents, summed up as "3 agents: 2 active, 1 failed". */
+  agents?: readonly Agent[] | null;
+}
+
+/** The agents line of a card; nothing when the build has reported none. */
+function agentsLine(agents: readonly Agent[] | null | undefined): SafeHtml | null {
+  const summary = agentsSummary(agents ?? []);
+  return summary && html`<p class="card-agents">${summary}</p>`;
 }
 
 /** "13 ✓" for the eye, "13 passed" for screen readers. */
@@ -157,7 +187,7 @@ export function renderCard(session: Session, now: number, extras: CardExtras = {
       ${stateBadge(session.state)}
     </header>
     ${pipelineRow(session, now)} ${phaseLine(session)}
-    ${progressBar(session.progressPercent, 'Build progress')}
+    ${progressBar(session.progressPercent, 'Build progress')} ${agentsLine(extras.agents)}
     ${
       session.progressDetail !== null &&
       html`<p class="detail" title="${session.progressDetail}">${session.progressDetail}</p>`

@@ -44,3 +44,10 @@ export const metricsFragmentPath = (sessionId: string): string =>
 
 /** The banner that reports the first read of Claude Code history. */
 export const BACKFILL_FRAGMENT_PATH = '/fragments/backfill';
+
+/** The agents panel of a session page. */
+export const agentsFragmentPath = (sessionId: string): string =>
+  `/fragments/sessions/${id(sessionId)}/agents`;
+
+/** The lines of a session page's log tail (`#log-lines`, inside `#log-tail`). */
+export const logsFragmentPath = (sessionId: string): string => `/fragments/sessions/${id(sessionId)}/logs`;

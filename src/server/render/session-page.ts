@@ -1,11 +1,25 @@
 /**
  * @module
- * A session's own page (SPEC 5): header, progress, phase timeline, token and test metrics,
- * parse warnings and the raw last phase file. All of it is the live part (`#session-detail`),
- * which the client refreshes with `bc:detail` when a frame for this session arrives; the
- * metrics inside it (`#session-metrics`) also refresh alone on `bc:metrics`.
+ * A session's own page (SPEC 5): header, progress, the phase plan, token and test metrics,
+ * parse warnings and the raw last phase file, and beside them the agents and the log tail.
+ *
+ * The main column is the live part (`#session-detail`), which the client refreshes with
+ * `bc:detail` when a frame for this session arrives; the metrics inside it (`#session-metrics`)
+ * also refresh alone on `bc:metrics`. The side column holds `#agents` (refreshed alone on
+ * `bc:agents`) and `#log-tail`, whose lines the client appends itself; they sit outside the
+ * detail so a session frame never redraws them.
  */
-import type { BackfillProgress, Session, SessionMetrics } from '../../shared/protocol.js';
+import type {
+  Agent,
+  BackfillProgress,
+  LogLine,
+  PlanPhase,
+  Session,
+  SessionMetrics,
+} from '../../shared/protocol.js';
+import type { BuildTask } from '../../collector/side-files.js';
+import { buildPlan } from '../plan.js';
+import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';
 import { formatTimestamp, formatTokens, UNKNOWN } from './format.js';
 import { renderBackfill } from './backfill.js';
@@ -13,8 +27,9 @@ import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
 import { renderMetricsSection } from './metrics.js';
 import { renderPage } from './layout.js';
 import { detailFragmentPath } from './paths.js';
+import { renderLogTail } from './log-tail.js';
+import { renderPlan } from './plan-table.js';
 import { elapsed, freshStamp } from './stamps.js';
-import { renderTimeline } from './timeline.js';
 
 /** Raw files bigger than this are cut (SPEC 1.1 allows phase files of several megabytes). */
 export const RAW_DISPLAY_LIMIT = 128 * 1024;
@@ -51,7 +66,13 @@ function header(session: Session, now: number): SafeHtml {
   </header>`;
 }
 
-function progress(session: Session): SafeHtml {
+/** How long the build has been in its current phase, ticking; "—" when it is not in one. */
+function inPhase(session: Session, plan: readonly PlanPhase[], now: number): SafeHtml {
+  const running = session.endedAt === null ? plan.find((phase) => phase.status === 'running') : undefined;
+  return elapsed(running?.startedAt ?? null, null, now);
+}
+
+function progress(session: Session, plan: readonly PlanPhase[], now: number): SafeHtml {
   return html`<section class="panel" aria-labelledby="progress-title">
     <h2 id="progress-title">Progress</h2>
     <dl class="stats stats-wide">
@@ -61,6 +82,10 @@ function progress(session: Session): SafeHtml {
           <span class="phase-name">${session.currentPhase ?? UNKNOWN}</span>
           ${session.phaseNumber !== null && html`<span class="phase-number">${session.phaseNumber}</span>`}
         </dd>
+      </div>
+      <div class="stat stat-in-phase">
+        <dt>In this phase</dt>
+        <dd>${inPhase(session, plan, now)}</dd>
       </div>
       <div class="stat">
         <dt>Activity</dt>
@@ -127,13 +152,21 @@ function rawFile(rawText: string | null): SafeHtml {
   </section>`;
 }
 
+/** What the live part shows beyond the session itself, when the server has it. */
+export interface DetailExtras {
+  metrics?: SessionMetrics | null;
+  /** Builder's parallel tasks (`build-tasks.json`), nested under Builder in the plan. */
+  tasks?: readonly BuildTask[] | null;
+}
+
 /** The live part of the page: what `/fragments/sessions/:id/detail` returns and swaps. */
 export function renderSessionDetail(
   session: Session,
   rawText: string | null,
   now: number,
-  metrics: SessionMetrics | null = null,
+  { metrics = null, tasks = null }: DetailExtras = {},
 ): SafeHtml {
+  const plan = buildPlan(session, tasks);
   return html`<div
     id="session-detail"
     class="session-detail state-${session.state}"
@@ -144,19 +177,22 @@ export function renderSessionDetail(
     hx-trigger="bc:detail"
     hx-swap="outerHTML"
   >
-    ${header(session, now)} ${progress(session)}
+    ${header(session, now)} ${progress(session, plan, now)}
     <section class="panel" id="timeline" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Phase timeline</h2>
-      ${renderTimeline(session, now)}
+      <h2 id="timeline-title">Phase plan</h2>
+      ${renderPlan(plan, session, now)}
     </section>
     ${renderMetricsSection(session, metrics)} ${warnings(session)} ${rawFile(rawText)}
   </div>`;
 }
 
 /** What a session page shows beyond the session itself, when the server has it. */
-export interface SessionPageExtras {
-  metrics?: SessionMetrics | null;
+export interface SessionPageExtras extends DetailExtras {
   backfill?: BackfillProgress | null;
+  /** The build's agents; an honest empty panel when there are none. */
+  agents?: readonly Agent[] | null;
+  /** The newest log lines, oldest first. */
+  logs?: readonly LogLine[] | null;
 }
 
 /** The whole session page. */
@@ -164,13 +200,18 @@ export function renderSessionPage(
   session: Session,
   rawText: string | null,
   now: number,
-  { metrics = null, backfill = null }: SessionPageExtras = {},
+  { metrics = null, backfill = null, tasks = null, agents = null, logs = null }: SessionPageExtras = {},
 ): SafeHtml {
   return renderPage({
     title: session.project,
     sessionId: session.id,
     main: html`${renderBackfill(backfill)}
       <p class="crumbs"><a href="/">← All builds</a></p>
-      ${renderSessionDetail(session, rawText, now, metrics)}`,
+      <div class="session-layout">
+        ${renderSessionDetail(session, rawText, now, { metrics, tasks })}
+        <aside class="session-side" aria-label="Agents and log">
+          ${renderAgentsPanel(session.id, agents ?? [], now)} ${renderLogTail(session.id, logs ?? [])}
+        </aside>
+      </div>`,
   });
 }

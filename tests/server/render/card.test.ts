@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/shared/clock.js';
 import type { Session } from '../../../src/shared/protocol.js';
 import { createPageRoutes } from '../../../src/server/pages.js';
-import { ArrayReader, makeSession, span } from './fixtures.js';
-import { makeMetrics, metricsPages } from './metrics-fixtures.js';
+import { ArrayReader, makeAgent, makeSession, span } from './fixtures.js';
+import { makeMetrics, metricsPages, words } from './metrics-fixtures.js';
 
 const packageRoot = process.cwd();
 
@@ -181,5 +181,72 @@ describe('session card with metrics', () => {
     const body = await (await app.request('/fragments/cards/run-1')).text();
     expect(body).not.toContain('test-result');
     expect(text(body)).toContain('Test iteration 2');
+  });
+});
+
+describe('session card: blocked pipeline and agents', () => {
+  it('marks the failed phase and every phase it blocked, and says so in words', async () => {
+    const body = await card(
+      makeSession({ state: 'failed', activity: 'failed', endedAt: '2026-11-20T13:59:00Z' }),
+    );
+    const segments = [
+      ...body.matchAll(/class="seg seg-(\w+)[^"]*"[\s\S]*?<span class="seg-name">([^<]+)</g),
+    ].map((match) => `${match[2]}:${match[1]}`);
+    expect(segments.slice(3)).toEqual([
+      'Test:failed',
+      'Screenshot:blocked',
+      'Documentation:blocked',
+      'Deploy:blocked',
+      'Feedback:blocked',
+      'GitHub Integration:blocked',
+    ]);
+    expect(body).toContain('title="Deploy: blocked (Test failed)"');
+    expect(text(body)).toContain('Test failed · 5 phases blocked');
+    expect(await card(makeSession())).not.toContain('pipeline-note');
+  });
+
+  it('sums up the agents of a running build, and asks for none for finished ones', async () => {
+    const asked: string[] = [];
+    const running = makeSession({ id: 'run-1' });
+    const finished = makeSession({
+      id: 'done-1',
+      state: 'completed',
+      endedAt: '2026-11-20T13:59:00Z',
+      updatedAt: '2026-11-20T13:59:00Z',
+    });
+    const app = createPageRoutes({
+      reader: new ArrayReader([running, finished]),
+      clock: new FakeClock('2026-11-20T14:00:00Z'),
+      packageRoot,
+      agents: (id) => {
+        asked.push(id);
+        return [
+          makeAgent({ id: 'a', sessionId: id }),
+          makeAgent({ id: 'b', sessionId: id }),
+          makeAgent({ id: 'c', sessionId: id, status: 'failed', error: 'boom' }),
+        ];
+      },
+    });
+    const all = await (await app.request('/fragments/sessions?tab=all')).text();
+    expect(asked).toEqual(['run-1']);
+    const runningCard = all.slice(
+      all.indexOf('id="card-run-1"'),
+      all.indexOf('</article>', all.indexOf('id="card-run-1"')),
+    );
+    expect(words(runningCard)).toContain('3 agents: 2 active, 1 failed');
+    expect(runningCard).toContain('class="agents-count agents-failed"');
+    const finishedCard = all.slice(all.indexOf('id="card-done-1"'));
+    expect(finishedCard.slice(0, finishedCard.indexOf('</article>'))).not.toContain('card-agents');
+  });
+
+  it('shows no agents line when the build has reported none', async () => {
+    const app = createPageRoutes({
+      reader: new ArrayReader([makeSession()]),
+      clock: new FakeClock('2026-11-20T14:00:00Z'),
+      packageRoot,
+      agents: () => [],
+    });
+    const body = await (await app.request('/fragments/cards/weather-app-20261120T140211Z')).text();
+    expect(body).not.toContain('card-agents');
   });
 });

@@ -3,7 +3,7 @@
  * Sessions for the page tests, and a tiny array-backed `SessionReader` that behaves like the
  * registry's: tabs filter by state, newest change first, numeric offset cursors.
  */
-import type { PhaseSpan, Session } from '../../../src/shared/protocol.js';
+import type { Agent, LogLine, PhaseSpan, Session } from '../../../src/shared/protocol.js';
 import type {
   SessionCounts,
   SessionPage,
@@ -60,6 +60,40 @@ export function span(
     startedAt,
     endedAt,
     durationMs: endedAt === null ? null : Date.parse(endedAt) - Date.parse(startedAt),
+  };
+}
+
+/** An agent of the fixture session: a builder, active, half-way, started at 13:50. */
+export function makeAgent(overrides: Partial<Agent> = {}): Agent {
+  return {
+    id: 'builder-1',
+    sessionId: 'weather-app-20261120T140211Z',
+    type: 'builder',
+    name: 'Builder 1',
+    status: 'active',
+    reportedStatus: null,
+    phase: 'Builder',
+    progressPercent: 50,
+    tokensUsed: 48_200,
+    error: null,
+    startedAt: '2026-11-20T13:50:00Z',
+    updatedAt: '2026-11-20T13:59:30Z',
+    endedAt: null,
+    stalled: false,
+    source: 'push',
+    ...overrides,
+  };
+}
+
+/** A log line of the fixture session, number `seq`, a second apart from 13:59:00. */
+export function makeLogLine(seq: number, text: string, overrides: Partial<LogLine> = {}): LogLine {
+  return {
+    seq,
+    at: new Date(Date.parse('2026-11-20T13:59:00Z') + seq * 1000).toISOString(),
+    level: 'info',
+    text,
+    source: 'push',
+    ...overrides,
   };
 }
 

@@ -61,7 +61,7 @@ describe('phasePipeline', () => {
     expect(names).toContain('Test:upcoming');
   });
 
-  it('marks a skipped phase and the phases a finished build never ran as not run', () => {
+  it('marks a skipped phase as not run, and what a failed phase held up as blocked', () => {
     const atDocs = makeSession({
       phasesCompleted: ['Scout', 'Architect', 'Builder', 'Test'],
       phases: [],
@@ -71,9 +71,27 @@ describe('phasePipeline', () => {
     });
     expect(summary(phasePipeline(atDocs))).toContain('Screenshot:skipped');
     const failed = makeSession({ state: 'failed', phases: [], activity: 'failed' });
-    const statuses = summary(phasePipeline(failed));
-    expect(statuses).toContain('Test:failed');
-    expect(statuses).toContain('Deploy:skipped');
+    const segments = phasePipeline(failed);
+    expect(summary(segments)).toContain('Test:failed');
+    expect(summary(segments)).toContain('Deploy:blocked');
+    expect(segments.find((segment) => segment.name === 'Deploy')?.reason).toBe('Test failed');
+    const completed = makeSession({
+      state: 'completed',
+      endedAt: '2026-11-20T14:30:00Z',
+      activity: 'completed',
+      currentPhase: 'Feedback',
+      phaseNumber: '7/8',
+      phaseIndex: 7,
+      phasesCompleted: ['Scout', 'Architect', 'Builder', 'Test', 'Documentation', 'Deploy', 'Feedback'],
+      phases: [],
+    });
+    expect(summary(phasePipeline(completed)).slice(-5)).toEqual([
+      'Screenshot:skipped',
+      'Documentation:done',
+      'Deploy:done',
+      'Feedback:done',
+      'GitHub Integration:skipped',
+    ]);
   });
 
   it('does not draw a non-Context-Foundry build against Context Foundry phases', () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/shared/clock.js';
 import type { Session } from '../../../src/shared/protocol.js';
 import { createPageRoutes } from '../../../src/server/pages.js';
-import { RAW_DISPLAY_LIMIT } from '../../../src/server/render/session-page.js';
-import { ArrayReader, makeSession } from './fixtures.js';
+import { RAW_DISPLAY_LIMIT, renderSessionDetail } from '../../../src/server/render/session-page.js';
+import { ArrayReader, makeAgent, makeLogLine, makeSession } from './fixtures.js';
+import { flat, words } from './metrics-fixtures.js';
 
 const packageRoot = process.cwd();
 
@@ -34,7 +35,7 @@ describe('session page', () => {
     expect(body).toContain('hx-trigger="bc:detail"');
   });
 
-  it('lists every phase it ran with start, end and duration, then the upcoming ones greyed', async () => {
+  it('shows the whole pipeline as a plan: what ran with start, end and duration, then what is queued', async () => {
     const body = await page(makeSession());
     const rows = [...body.matchAll(/<tr class="t-row t-(\w+)"[\s\S]*?class="t-phase">\s*([^<]+?)\s*</g)].map(
       (match) => `${match[2]}:${match[1]}`,
@@ -44,11 +45,11 @@ describe('session page', () => {
       'Architect:completed',
       'Builder:completed',
       'Test:running',
-      'Screenshot:upcoming',
-      'Documentation:upcoming',
-      'Deploy:upcoming',
-      'Feedback:upcoming',
-      'GitHub Integration:upcoming',
+      'Screenshot:queued',
+      'Documentation:queued',
+      'Deploy:queued',
+      'Feedback:queued',
+      'GitHub Integration:queued',
     ]);
     expect(body).toContain(
       '<time datetime="2026-11-20T13:44:12Z" title="2026-11-20 13:44:12 UTC">13:44:12</time>',
@@ -100,6 +101,87 @@ describe('session page', () => {
     const body = await res.text();
     expect(body.trim()).toMatch(/^<div\s+id="session-detail"/);
     expect(body).not.toContain('<html');
-    expect(body).toContain('Phase timeline');
+    expect(body).toContain('Phase plan');
+    // The agents and the log tail live beside the detail, so a session frame never redraws them.
+    expect(body).not.toContain('id="agents"');
+    expect(body).not.toContain('id="log-tail"');
+  });
+});
+
+describe('session page: plan, agents and log', () => {
+  const id = 'weather-app-20261120T140211Z';
+
+  function live(overrides: Partial<Parameters<typeof createPageRoutes>[0]> = {}) {
+    return createPageRoutes({
+      reader: new ArrayReader([makeSession()]),
+      clock: new FakeClock('2026-11-20T14:00:00Z'),
+      packageRoot,
+      ...overrides,
+    });
+  }
+
+  it('puts the agents and the log tail beside the live detail, never inside it', async () => {
+    const body = flat(await (await live().request(`/sessions/${id}`)).text());
+    const detail = body.indexOf('<div id="session-detail"');
+    const side = body.indexOf('<aside class="session-side" aria-label="Agents and log">');
+    expect(body.indexOf('<div class="session-layout">')).toBeLessThan(detail);
+    expect(detail).toBeLessThan(side);
+    expect(side).toBeLessThan(body.indexOf('<section id="agents"'));
+    expect(body.indexOf('<section id="agents"')).toBeLessThan(body.indexOf('<section id="log-tail"'));
+    // With no agent or log source the panels still say what they are waiting for.
+    expect(words(body)).toContain('No agents reported for this build.');
+    expect(words(body)).toContain('No log lines yet.');
+  });
+
+  it('never looks frozen: time in the current phase, since the last change and the connection all tick', async () => {
+    const body = flat(await (await live().request(`/sessions/${id}`)).text());
+    expect(body).toContain(
+      '<div class="stat stat-in-phase"> <dt>In this phase</dt> <dd><span class="elapsed" data-since="2026-11-20T13:55:00Z">5m 00s</span></dd>',
+    );
+    expect(body).toMatch(/class="fresh fresh-green" data-fresh="2026-11-20T13:59:57Z"/);
+    expect(body).toContain('id="connection"');
+    expect(body).toContain('id="heartbeat"');
+    const ended = flat(
+      renderSessionDetail(
+        makeSession({ state: 'completed', endedAt: '2026-11-20T13:59:00Z' }),
+        null,
+        Date.parse('2026-11-20T14:00:00Z'),
+      ).toString(),
+    );
+    expect(ended).toContain('<dt>In this phase</dt> <dd><span class="elapsed">—</span></dd>');
+  });
+
+  it('shows the agents, the log lines and Builder’s tasks its sources give', async () => {
+    const asked: number[] = [];
+    const app = live({
+      agents: (sessionId) => (sessionId === id ? [makeAgent({ status: 'failed', error: 'exit 1' })] : []),
+      logs: (sessionId, limit) => {
+        asked.push(limit);
+        return sessionId === id ? [makeLogLine(7, '\x1b[32mok\x1b[0m')] : [];
+      },
+      tasks: (sessionId) =>
+        sessionId === id
+          ? [
+              {
+                id: 'task-1',
+                name: 'API client',
+                status: 'failed',
+                dependsOn: [],
+                files: [],
+                agent: null,
+                error: null,
+              },
+            ]
+          : null,
+    });
+    const body = flat(await (await app.request(`/sessions/${id}`)).text());
+    expect(body).toContain('data-agent-id="builder-1" data-status="failed"');
+    expect(body).toContain('<span class="agent-error-text">exit 1</span>');
+    expect(body).toContain('<li class="log-line log-info" data-seq="7"');
+    expect(body).toContain('<span class="ansi-green">ok</span>');
+    expect(asked).toEqual([200]);
+    expect(body).toContain('<tr class="t-tasks" data-phase="Builder">');
+    const detail = flat(await (await app.request(`/fragments/sessions/${id}/detail`)).text());
+    expect(detail).toContain('data-task-id="task-1" data-status="failed"');
   });
 });
