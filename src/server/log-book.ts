@@ -33,7 +33,7 @@ function textOf(entry: Record<string, unknown>): string {
 /** One line, bounded, without the NULs and trailing newline a build may leave in it. */
 function clean(text: string): string {
   const bounded = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (${text.length} characters)` : text;
-  return bounded.replace(/\u0000/g, '').replace(/\r?\n$/, '');
+  return bounded.replaceAll('\u0000', '').replace(/\r?\n$/, '');
 }
 
 export class LogBook {
