@@ -184,8 +184,9 @@ export class Collector {
   #schedule(key: string, work: () => Promise<void>): void {
     if (this.#closed) return;
     const { clock, debounceMs } = this.#options;
-    const pending = this.#timers.get(key);
-    if (pending) clock.clearTimeout(pending.handle);
+    // The window opens at the first event and is not pushed back by later ones: a read already
+    // due will see their writes, and a steady stream of events cannot postpone it forever.
+    if (this.#timers.has(key)) return;
     const run = () => {
       this.#timers.delete(key);
       // One read per key at a time; a read requested meanwhile runs after it.
