@@ -7,7 +7,9 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { BuildTask } from '../collector/side-files.js';
+import { timingSafeEqual } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
 import { ApiError, sendError } from './errors.js';
@@ -29,10 +31,21 @@ export interface AppDeps extends ApiDeps {
 
 const INGEST = /^\/(api\/(phase-update|broadcast\/|agent-update)|v1\/)/;
 
+const TOKEN_COOKIE = 'buildcast_token';
+
+/** The token a request carries: a bearer header, a `?token=` (for sockets and first visits), or the cookie. */
 function tokenOf(c: Context): string | undefined {
   const header = c.req.header('authorization');
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return c.req.query('token') ?? undefined;
+  return c.req.query('token') ?? getCookie(c, TOKEN_COOKIE);
+}
+
+/** Compares without leaking, through timing, how much of a guess was right. */
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -42,13 +55,17 @@ export function createApp(deps: AppDeps): Hono {
   if (token) {
     app.use('*', async (c: Context, next: Next) => {
       const ingest = INGEST.test(c.req.path);
-      if ((ingest || !publicView) && tokenOf(c) !== token) {
+      if ((ingest || !publicView) && !sameToken(tokenOf(c), token)) {
         return sendError(
           c,
           401,
           'unauthorized',
           'missing or wrong token: send "Authorization: Bearer <token>"',
         );
+      }
+      // A page opened with ?token= keeps working: its fragment requests and socket carry the cookie.
+      if (c.req.query('token') !== undefined && c.req.method === 'GET') {
+        setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
       }
       return next();
     });
