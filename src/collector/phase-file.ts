@@ -234,10 +234,15 @@ function unwrap(object: JsonObject): JsonObject {
  * in `extra`) are cut to that length, ending in "…", so a several-megabyte file still renders.
  */
 export function parsePhaseFileDetailed(text: string, options: JsonReadOptions = {}): DetailedPhaseParse {
-  const fieldWarnings: string[] = [];
   const parsed = parseJsonObject(text, options);
-  if (!parsed.ok) return { result: parsed, fieldWarnings };
-  const source = new FieldSource(unwrap(parsed.value), fieldWarnings);
+  if (!parsed.ok) return { result: parsed, fieldWarnings: [] };
+  return parsePhaseObject(parsed.value);
+}
+
+/** Normalizes an already parsed phase object (a push body parsed once at the edge). */
+export function parsePhaseObject(object: JsonObject): DetailedPhaseParse {
+  const fieldWarnings: string[] = [];
+  const source = new FieldSource(unwrap(object), fieldWarnings);
   const timestamps = source.nested('timestamps');
   const tracking = source.nested('completiontracking');
 

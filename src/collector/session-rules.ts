@@ -206,8 +206,16 @@ export function advanceTimeline(
 /** A session's content without its change stamp and road, for deciding whether anything changed. */
 function sameContent(a: Session, b: Session): boolean {
   // The same news by another road (a build that writes its file and also pushes it) is no news.
-  const strip = (s: Session) => JSON.stringify({ ...s, updatedAt: '', source: '' });
-  return strip(a) === strip(b);
+  for (const key of Object.keys(a) as Array<keyof Session>) {
+    if (key === 'updatedAt' || key === 'source') continue;
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    // Only the arrays (phases, warnings, phases completed) need a deep look; a cheap one.
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { PhaseName, PlannedStep, StepKind } from './build-plan.js';
+import type { TaskState } from './activity.js';
 import type { TestRun } from './test-runs.js';
 
 /** Where each file lives inside the build's work directory. */
@@ -15,6 +16,8 @@ export interface BuildPaths {
   iterationCount: string;
   summary: string;
   events: string;
+  /** The Architect's parallel tasks, updated as the builders work. */
+  buildTasks: string;
   testResults(iteration: number): string;
 }
 
@@ -27,6 +30,7 @@ export function buildPaths(dir: string, project: string): BuildPaths {
     iterationCount: join(stateDir, 'test-iteration-count.txt'),
     summary: join(stateDir, 'session-summary.json'),
     events: join(dir, 'logs', 'events', project, 'events.jsonl'),
+    buildTasks: join(stateDir, 'build-tasks.json'),
     testResults: (iteration) => join(stateDir, `test-results-iteration-${iteration}.md`),
   };
 }
@@ -83,30 +87,10 @@ export interface SummaryFacts {
   testIterations: number;
   startedAtMs: number;
   nowMs: number;
+  /** Paths the build created and changed, as Context Foundry lists them. */
+  filesCreated: readonly string[];
+  filesModified: readonly string[];
 }
-
-// The files a small Vite weather app ends up with; Context Foundry lists them by path.
-const FILES_CREATED = [
-  'index.html',
-  'package.json',
-  'tsconfig.json',
-  'vite.config.ts',
-  'src/main.ts',
-  'src/app.ts',
-  'src/api/forecast.ts',
-  'src/api/geocode.ts',
-  'src/api/cache.ts',
-  'src/components/search-bar.ts',
-  'src/components/forecast-card.ts',
-  'src/styles.css',
-  'tests/forecast.test.ts',
-  'tests/geocode.test.ts',
-  'tests/cache.test.ts',
-  'tests/components.test.ts',
-  'README.md',
-  'docs/USAGE.md',
-];
-const FILES_MODIFIED = ['.gitignore', 'src/api/forecast.ts', 'src/components/search-bar.ts'];
 
 /** `session-summary.json` (SPEC 1.4); written only when the build completes. */
 export function renderSummary(facts: SummaryFacts): string {
@@ -116,8 +100,8 @@ export function renderSummary(facts: SummaryFacts): string {
     session_id: facts.project,
     status: 'completed',
     phases_completed: facts.phasesCompleted,
-    files_created: FILES_CREATED,
-    files_modified: FILES_MODIFIED,
+    files_created: facts.filesCreated,
+    files_modified: facts.filesModified,
     tests_passed: total > 0 && passing === total,
     test_iterations: facts.testIterations,
     test_pass_rate: total > 0 ? Math.round((passing / total) * 1000) / 10 : 0,
@@ -126,6 +110,22 @@ export function renderSummary(facts: SummaryFacts): string {
     tests_failing: total - passing,
     duration_minutes: Math.round((facts.nowMs - facts.startedAtMs) / 6000) / 10,
     completed_at: isoSeconds(facts.nowMs),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** `build-tasks.json`: the Architect's parallel tasks and where each one stands (SPEC 1.4). */
+export function renderBuildTasks(tasks: readonly TaskState[]): string {
+  const body = {
+    tasks: tasks.map((task) => ({
+      id: task.id,
+      name: task.name,
+      status: task.status,
+      depends_on: task.dependsOn,
+      agent: task.agent,
+      files: task.files,
+      ...(task.error === null ? {} : { error: task.error }),
+    })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

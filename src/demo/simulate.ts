@@ -1,18 +1,23 @@
 /**
  * @module
  * Plays a simulated Context Foundry build into a folder, over time, writing exactly the files a
- * real build writes (SPEC 1.1, 1.4). Behind `buildcast demo` and `buildcast simulate --dir DIR`.
- * Every wait goes through the injected clock, so a test with a fake clock runs a build at once.
+ * real build writes (SPEC 1.1, 1.4), its agents and output in the event log, and optionally the
+ * same agents and output pushed to a server (SPEC 1.2, 1.7). Behind `buildcast demo` (through
+ * `demo.ts`) and `buildcast simulate --dir DIR`. Every wait goes through the injected clock, so a
+ * test with a fake clock runs a build at once.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { systemClock } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
+import type { Activity } from './activity.js';
+import { agentUpdateBody, renderActivityEvent } from './activity-events.js';
 import { MAX_TEST_ITERATIONS, planBuild } from './build-plan.js';
-import type { PlanOptions } from './build-plan.js';
+import type { PlanOptions, PlannedStep } from './build-plan.js';
 import {
   appendLines,
   buildPaths,
   isoSeconds,
+  renderBuildTasks,
   renderEvents,
   renderPhaseFile,
   renderSummary,
@@ -20,10 +25,16 @@ import {
   writeAtomic,
   writeDirect,
 } from './build-files.js';
+import type { BuildPaths } from './build-files.js';
+import { Pusher } from './push.js';
+import type { PushFailure, PushStats, PushTarget } from './push.js';
+import { planTimeline } from './timeline.js';
 import type { TestRun } from './test-runs.js';
+import { sleep } from './wait.js';
 
 export { BUILD_PHASES, DEFAULT_PROJECT, PHASE_NAMES, planBuild } from './build-plan.js';
 export type { BuildPlan, PhaseName, PlanOptions, PlannedStep, StepKind, TestRun } from './build-plan.js';
+export type { PushFailure, PushStats, PushTarget } from './push.js';
 
 export interface SimulationOptions extends PlanOptions {
   /** The build's work directory; `.context-foundry/` and `logs/events/` are created inside. */
@@ -36,11 +47,20 @@ export interface SimulationOptions extends PlanOptions {
   startedAt?: Date;
   /** Called after each file written (phase file and side files, not the event log), for logging. */
   onStep?: (step: SimulationStep) => void;
+  /**
+   * Also push agents (`/api/agent-update`) and output lines (`/api/broadcast/<project>`) to a
+   * buildcast server, as they happen. A push that fails never stops the build.
+   */
+  push?: PushTarget;
+  /** Called for each push that failed. */
+  onPushFailure?: (failure: PushFailure) => void;
 }
 
 /** One file written by the simulation, in the build's words. */
 export interface SimulationStep {
+  project: string;
   phase: string;
+  /** The phase file's status when the file was written. */
   status: string;
   detail: string;
   /** Absolute path of the file just written. */
@@ -53,21 +73,40 @@ export interface SimulationResult {
   /** True only when the build ran to its end and completed (not aborted, not failed). */
   completed: boolean;
   outcome: 'completed' | 'failed' | 'aborted';
+  /** How the pushes went; only when `push` was given. */
+  pushes?: PushStats;
 }
 
 /**
- * Runs the build described by {@link planBuild} into `options.dir`. The first update is written at
- * once; the build then takes about three minutes divided by `speed`. Resolves when the build ends
- * or is aborted; rejects with a RangeError for bad options, or with the file system's error when a
- * file cannot be written.
+ * Runs the build described by {@link planBuild} into `options.dir`: the phase file and side
+ * files, the event log with its agents and output, and (with `push`) the same agents and output
+ * over HTTP. The first update is written at once; the build then takes about three minutes
+ * divided by `speed`. Resolves when the build ends or is aborted, once every push has been sent
+ * or has failed; rejects with a RangeError for bad options, or with the file system's error when
+ * a file cannot be written.
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const plan = planBuild(options);
+  const timeline = planTimeline(plan);
   const clock = options.clock ?? systemClock;
-  const { signal, onStep } = options;
+  const { signal } = options;
   const startedAtMs = options.startedAt?.getTime() ?? clock.now();
-  const startedAt = isoSeconds(startedAtMs);
   const paths = buildPaths(options.dir, plan.project);
+  const pusher = options.push ? new Pusher(options.push, clock, signal, options.onPushFailure) : null;
+  const build: BuildState = {
+    project: plan.project,
+    paths,
+    startedAtMs,
+    startedAt: isoSeconds(startedAtMs),
+    sequence: 1,
+    written: 0,
+    status: plan.steps[0]?.status ?? '',
+    lastRun: undefined,
+    pusher,
+    onStep: options.onStep,
+    filesCreated: plan.story.filesCreated,
+    filesModified: plan.story.filesModified,
+  };
 
   await mkdir(paths.stateDir, { recursive: true });
   await clearPreviousRun(paths);
@@ -75,81 +114,121 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   // The system clock's timers are unref'd; without this a `simulate` process with nothing else to
   // do would exit between two steps.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
-  let written = 0;
-  let sequence = 1;
-  let lastRun: TestRun | undefined;
+  let outcome: SimulationResult['outcome'] = 'aborted';
   try {
-    for (const step of plan.steps) {
-      if (step.delayMs > 0 && !(await sleep(clock, step.delayMs, signal))) break;
+    for (const item of timeline) {
+      if (item.delayMs > 0 && !(await sleep(clock, item.delayMs, signal))) break;
       if (signal?.aborted) break;
       const nowMs = clock.now();
-      const now = isoSeconds(nowMs);
-      const report = (file: string): void =>
-        onStep?.({ phase: step.phase, status: step.status, detail: step.detail, file });
-
-      if (step.startsIteration !== undefined) {
-        await writeDirect(paths.iterationCount, `${step.startsIteration}\n`);
-        report(paths.iterationCount);
+      if (item.activity) {
+        await playActivity(build, item.activity, nowMs);
+        continue;
       }
-      if (step.testRun) {
-        lastRun = step.testRun;
-        const file = paths.testResults(step.testRun.iteration);
-        await writeDirect(file, renderTestResults(plan.project, step.testRun, now));
-        report(file);
+      await playStep(build, item.step, nowMs);
+      if (item.step.outcome) {
+        outcome = item.step.outcome;
+        break;
       }
-
-      const phaseText = renderPhaseFile(plan.project, step, startedAt, now);
-      await (step.write === 'atomic' ? writeAtomic : writeDirect)(paths.phaseFile, phaseText);
-      written++;
-      report(paths.phaseFile);
-
-      const events = renderEvents(plan.project, step, now, sequence);
-      sequence += events.length;
-      await appendLines(paths.events, events.map((line) => `${line}\n`).join(''));
-
-      if (step.outcome === 'completed') {
-        const summary = renderSummary({
-          project: plan.project,
-          phasesCompleted: step.phasesCompleted,
-          lastRun,
-          testIterations: step.testIteration,
-          startedAtMs,
-          nowMs,
-        });
-        await writeAtomic(paths.summary, summary);
-        report(paths.summary);
-      }
-      if (step.outcome)
-        return { steps: written, completed: step.outcome === 'completed', outcome: step.outcome };
     }
   } finally {
     clearInterval(keepAlive);
   }
-  return { steps: written, completed: false, outcome: 'aborted' };
+  const result: SimulationResult = { steps: build.written, completed: outcome === 'completed', outcome };
+  if (pusher) result.pushes = await pusher.drain();
+  return result;
+}
+
+/** What a running simulation carries from one moment to the next. */
+interface BuildState {
+  project: string;
+  paths: BuildPaths;
+  startedAtMs: number;
+  startedAt: string;
+  /** The next event's `sequence`. */
+  sequence: number;
+  /** Phase-file updates written so far. */
+  written: number;
+  /** The phase file's current status. */
+  status: string;
+  lastRun: TestRun | undefined;
+  pusher: Pusher | null;
+  onStep: ((step: SimulationStep) => void) | undefined;
+  filesCreated: readonly string[];
+  filesModified: readonly string[];
+}
+
+/** Writes one phase-file update with the side files and events that go with it. */
+async function playStep(build: BuildState, step: PlannedStep, nowMs: number): Promise<void> {
+  const { paths, project } = build;
+  const now = isoSeconds(nowMs);
+  build.status = step.status;
+  const report = (file: string): void =>
+    build.onStep?.({ project, phase: step.phase, status: step.status, detail: step.detail, file });
+
+  if (step.startsIteration !== undefined) {
+    await writeDirect(paths.iterationCount, `${step.startsIteration}\n`);
+    report(paths.iterationCount);
+  }
+  if (step.testRun) {
+    build.lastRun = step.testRun;
+    const file = paths.testResults(step.testRun.iteration);
+    await writeDirect(file, renderTestResults(project, step.testRun, now));
+    report(file);
+  }
+
+  const phaseText = renderPhaseFile(project, step, build.startedAt, now);
+  await (step.write === 'atomic' ? writeAtomic : writeDirect)(paths.phaseFile, phaseText);
+  build.written++;
+  report(paths.phaseFile);
+
+  const events = renderEvents(project, step, now, build.sequence);
+  build.sequence += events.length;
+  await appendLines(paths.events, events.map((line) => `${line}\n`).join(''));
+
+  if (step.outcome === 'completed') {
+    const summary = renderSummary({
+      project,
+      phasesCompleted: step.phasesCompleted,
+      lastRun: build.lastRun,
+      testIterations: step.testIteration,
+      startedAtMs: build.startedAtMs,
+      nowMs,
+      filesCreated: build.filesCreated,
+      filesModified: build.filesModified,
+    });
+    await writeAtomic(paths.summary, summary);
+    report(paths.summary);
+  }
+}
+
+/** Plays one activity: the task list rewritten, an event logged, an agent or a line pushed. */
+async function playActivity(build: BuildState, activity: Activity, nowMs: number): Promise<void> {
+  const { paths, project, pusher } = build;
+  if (activity.kind === 'tasks') {
+    await writeAtomic(paths.buildTasks, renderBuildTasks(activity.tasks));
+    build.onStep?.({
+      project,
+      phase: activity.phase,
+      status: build.status,
+      detail: activity.note,
+      file: paths.buildTasks,
+    });
+  }
+  const line = renderActivityEvent(project, activity, isoSeconds(nowMs), build.sequence);
+  if (line !== null) {
+    build.sequence++;
+    await appendLines(paths.events, `${line}\n`);
+  }
+  if (activity.kind === 'agent') pusher?.agent(agentUpdateBody(project, activity.agent));
+  if (activity.kind === 'log') pusher?.log(project, activity.text);
 }
 
 /**
  * A run in a folder that held an earlier one must not start out looking finished: a leftover
  * `session-summary.json` would mark the new session completed at its first update.
  */
-async function clearPreviousRun(paths: ReturnType<typeof buildPaths>): Promise<void> {
-  const stale = [paths.summary, paths.iterationCount, paths.events];
+async function clearPreviousRun(paths: BuildPaths): Promise<void> {
+  const stale = [paths.summary, paths.iterationCount, paths.events, paths.buildTasks];
   for (let n = 1; n <= MAX_TEST_ITERATIONS; n++) stale.push(paths.testResults(n));
   await Promise.all(stale.map((file) => rm(file, { force: true })));
-}
-
-/** Waits `ms` on `clock`; resolves false at once when `signal` aborts first. */
-function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      resolve(false);
-    };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

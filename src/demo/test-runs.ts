@@ -1,8 +1,12 @@
 /**
  * @module
- * The test suite a simulated build runs and what each iteration of its test-fix loop reports:
- * three failures, then one, then none (or still one, when the Test phase is made to fail).
+ * What each iteration of a simulated build's test-fix loop reports: for the default suite, three
+ * failures, then one, then none (or still one, when the Test phase is made to fail).
  */
+import { WEATHER_APP } from './story-weather-app.js';
+import type { Story } from './story.js';
+
+export type { TestCase } from './story.js';
 
 /** One test in one iteration; `reason` says why it failed. */
 export interface TestCaseResult {
@@ -21,58 +25,19 @@ export interface TestRun {
   fixNote: string;
 }
 
-interface TestCase {
-  name: string;
-  /** Why it fails while its bug is still there. */
-  reason?: string;
-  /** The last iteration in which it fails (always failing from iteration 1). */
-  failsThrough?: number;
-}
-
-const SUITE: readonly TestCase[] = [
-  { name: 'fetchForecast returns a 5-day forecast for a city' },
-  { name: 'fetchForecast retries once on HTTP 503' },
-  {
-    name: 'parseForecast converts Kelvin to Celsius',
-    reason: 'expected 21.4, received 294.55',
-    failsThrough: 1,
-  },
-  {
-    name: "parseForecast keeps the city's time zone",
-    reason: 'expected "2026-11-20T09:00:00+01:00", received "2026-11-20T08:00:00Z"',
-    failsThrough: 2,
-  },
-  { name: 'geocode resolves "Paris, FR" to coordinates' },
-  { name: 'geocode rejects an empty query' },
-  { name: 'cache answers a repeated query without a request' },
-  { name: 'cache expires entries after 10 minutes' },
-  { name: 'SearchBar submits on Enter' },
-  {
-    name: 'SearchBar shows a message for an unknown city',
-    reason: 'no element with role "alert" was rendered',
-    failsThrough: 1,
-  },
-  { name: 'ForecastCard renders the temperature and an icon' },
-  { name: 'ForecastCard switches between °C and °F' },
-  { name: 'App shows a spinner while loading' },
-  { name: 'App remembers the last city searched' },
-  { name: 'the API key is read from the environment, never bundled' },
-];
-
-/** Tests in the simulated suite. */
-export const TEST_CASE_COUNT = SUITE.length;
-
-const FIX_NOTES: Record<number, string> = {
-  1: 'Fixing parseForecast unit conversion and the SearchBar error message',
-  2: 'Fixing the time zone offset in parseForecast',
-};
+/** Tests in the default (weather app) suite. */
+export const TEST_CASE_COUNT = WEATHER_APP.suite.length;
 
 /**
- * The report of test iteration `iteration`. With `stuck`, the last bug survives every fix, so the
- * loop runs out of iterations.
+ * The report of test iteration `iteration` of `story`'s suite. With `stuck`, the last bug
+ * survives every fix, so the loop runs out of iterations.
  */
-export function testRunFor(iteration: number, stuck = false): TestRun {
-  const results = SUITE.map((test): TestCaseResult => {
+export function testRunFor(
+  iteration: number,
+  stuck = false,
+  story: Pick<Story, 'suite' | 'fixNotes'> = WEATHER_APP,
+): TestRun {
+  const results = story.suite.map((test): TestCaseResult => {
     const fails =
       test.failsThrough !== undefined &&
       (iteration <= test.failsThrough || (stuck && test.failsThrough >= 2));
@@ -86,6 +51,6 @@ export function testRunFor(iteration: number, stuck = false): TestRun {
     results,
     passed: results.length - failed,
     failed,
-    fixNote: failed === 0 ? '' : (FIX_NOTES[iteration] ?? 'Fixing the remaining failures'),
+    fixNote: failed === 0 ? '' : (story.fixNotes[iteration] ?? 'Fixing the remaining failures'),
   };
 }

@@ -7,8 +7,9 @@ import type { Context } from 'hono';
 import type { Session, SessionState } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { parseAgentUpdate } from '../collector/agent-update.js';
-import { parsePhaseFile } from '../collector/phase-file.js';
+import { parsePhaseObject } from '../collector/phase-file.js';
 import type { AgentBook } from './agent-book.js';
+import { readBodyText } from './body.js';
 import { ApiError } from './errors.js';
 import type { Hub } from './hub.js';
 import type { LogBook } from './log-book.js';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   agents: AgentBook;
   /** The phase plan of a session (every phase, with blocked and skipped ones). */
   plan: (session: Session) => unknown;
+  /** Largest request body in bytes (413 beyond it). */
+  maxBodyBytes?: number;
   /** Extra facts for `/api/health` (version, roots, db, problems...). */
   health: () => Record<string, unknown>;
 }
@@ -39,8 +42,8 @@ const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
 ]);
 
 /** Reads a request body as text and JSON, turning every failure into a 400 with a code. */
-async function readJson(c: Context): Promise<{ text: string; value: unknown }> {
-  const text = await c.req.text();
+async function readJson(c: Context, maxBytes: number): Promise<{ text: string; value: unknown }> {
+  const text = await readBodyText(c, maxBytes);
   if (text.trim() === '')
     throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
   try {
@@ -97,6 +100,7 @@ export function createApiRoutes({
   agents,
   plan,
   health,
+  maxBodyBytes = 256 * 1024,
 }: ApiDeps): Hono {
   const api = new Hono();
 
@@ -137,11 +141,11 @@ export function createApiRoutes({
 
   // SPEC 1.2: Context Foundry's own curl line posts the phase file as is.
   api.post('/phase-update', async (c) => {
-    const { text, value } = await readJson(c);
+    const { text, value } = await readJson(c, maxBodyBytes);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ApiError(400, 'bad_fields', 'body must be a JSON object shaped like current-phase.json');
     }
-    const parsed = parsePhaseFile(text);
+    const parsed = parsePhaseObject(value as Record<string, unknown>).result;
     if (!parsed.ok) throw new ApiError(400, 'bad_fields', parsed.problem.message);
     const now = clock.now();
     const record = parsed.value;
@@ -179,7 +183,7 @@ export function createApiRoutes({
 
   // SPEC 1.7: per-agent status. An update for a session not seen yet is kept until it appears.
   api.post('/agent-update', async (c) => {
-    const { value } = await readJson(c);
+    const { value } = await readJson(c, maxBodyBytes);
     const parsed = parseAgentUpdate(value);
     if (!parsed.ok) throw new ApiError(400, 'bad_fields', parsed.problem.message);
     const result = agents.apply(parsed.value, 'push');
@@ -211,7 +215,7 @@ export function createApiRoutes({
     const type = c.req.header('content-type') ?? '';
     let entry: { level?: unknown; text?: unknown; message?: unknown; type?: unknown } | string;
     if (type.includes('json')) {
-      const { value } = await readJson(c);
+      const { value } = await readJson(c, maxBodyBytes);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new ApiError(
           400,
@@ -221,7 +225,7 @@ export function createApiRoutes({
       }
       entry = value as typeof entry;
     } else {
-      entry = await c.req.text();
+      entry = await readBodyText(c, maxBodyBytes);
       if (entry.trim() === '')
         throw new ApiError(400, 'bad_fields', 'body is empty: send a log line or a JSON event');
     }

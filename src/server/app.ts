@@ -8,7 +8,6 @@ import type { Context, Next } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { BuildTask } from '../collector/side-files.js';
 import { timingSafeEqual } from 'node:crypto';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
@@ -71,25 +70,8 @@ export function createApp(deps: AppDeps): Hono {
     });
   }
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => {
-        // The rest of the body is never read, so this connection cannot carry another request.
-        c.header('Connection', 'close');
-        return sendError(
-          c,
-          413,
-          'payload_too_large',
-          `request body is over the ${Math.round(maxBodyBytes / 1024)} KB limit`,
-        );
-      },
-    }),
-  );
-
-  app.route('/api', createApiRoutes(deps));
-  app.route('/v1', createOtlpRoutes(deps));
+  app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));
+  app.route('/v1', createOtlpRoutes({ ...deps, maxBodyBytes }));
   app.route('/', createLiveRoutes(deps));
   app.route(
     '/',

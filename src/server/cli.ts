@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../shared/clock.js';
+import { runDemo } from '../demo/demo.js';
 import { runSimulation } from '../demo/simulate.js';
 import { parseConfig, USAGE, type Config } from './config.js';
 import { packageRoot, startServer, type ServerHandle } from './main.js';
@@ -61,24 +62,36 @@ async function serve(config: Config): Promise<ServerHandle> {
 
 async function demo(config: Config, defaultDb: string): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'buildcast-demo-'));
-  const dir = config.dir ?? path.join(tmp, config.project);
+  const root = config.dir ?? tmp;
   const db = config.db === defaultDb ? path.join(tmp, 'buildcast-demo.db') : config.db;
-  const server = await serve({ ...config, roots: [path.dirname(dir)], db });
+  const server = await serve({ ...config, roots: [root], db });
   const controller = new AbortController();
   onShutdown(async () => {
     controller.abort();
     await server.close();
   });
-  log(`demo build in ${dir} (speed ${config.speed}×); open ${server.url} to watch it`);
-  const result = await runSimulation({
-    dir,
+  log(`demo builds in ${root} (speed ${config.speed}×); open ${server.url} to watch them`);
+  let warned = false;
+  const result = await runDemo({
+    root,
     project: config.project,
     speed: config.speed,
     signal: controller.signal,
-    onStep: (step) => log(`demo: ${step.phase} ${step.status}: ${step.detail}`),
+    // Agents are pushed as an orchestrator would; log lines come from the builds' event logs.
+    push: { url: server.url, lines: false, ...(config.token ? { token: config.token } : {}) },
+    onStep: (step) => {
+      if (step.file.endsWith('current-phase.json'))
+        log(`demo: ${step.project} ${step.phase} ${step.status}: ${step.detail}`);
+    },
+    onPushFailure: (project, failure) => {
+      if (warned) return;
+      warned = true;
+      log(`demo: a push for ${project} to ${failure.path} failed (${failure.reason}); the builds go on`);
+    },
   });
   if (!controller.signal.aborted) {
-    log(`demo build ${result.completed ? 'completed' : 'stopped'}; still serving, Ctrl-C to stop`);
+    const outcomes = result.builds.map((build) => `${build.project} ${build.result.outcome}`).join(', ');
+    log(`demo builds ended (${outcomes}); still serving, Ctrl-C to stop`);
   }
 }
 

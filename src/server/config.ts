@@ -88,7 +88,7 @@ Options (each also as an environment variable):
   --token T              require T for ingest and viewing (BUILDCAST_TOKEN)
   --public               with --token: viewing needs no token (BUILDCAST_PUBLIC)
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
-  --dir DIR              simulate/demo: the build's work directory (BUILDCAST_DIR)
+  --dir DIR              simulate: the build's work directory; demo: the folder for its builds (BUILDCAST_DIR)
   --speed X              simulate/demo: time multiplier (BUILDCAST_SPEED; default 1)
   --project NAME         simulate/demo: project name (BUILDCAST_PROJECT; default weather-app)
   -h, --help             show this help

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
+import { readBodyText } from './body.js';
 import { ApiError } from './errors.js';
 import type { Hub } from './hub.js';
 import type { LogBook } from './log-book.js';
@@ -18,12 +19,14 @@ export interface OtlpDeps {
   logs: LogBook;
   hub: Hub;
   clock: Clock;
+  /** Largest request body in bytes (413 beyond it). */
+  maxBodyBytes?: number;
   /** Source problems worth a log line (counted, never one per record). */
   log?: (line: string) => void;
 }
 
 /** Reads an OTLP JSON body; protobuf gets a 415 that says what to set instead. */
-async function readOtlpJson(c: Context): Promise<unknown> {
+async function readOtlpJson(c: Context, maxBytes: number): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.includes('protobuf')) {
     throw new ApiError(
@@ -39,7 +42,7 @@ async function readOtlpJson(c: Context): Promise<unknown> {
       'compressed OTLP is not accepted: unset OTEL_EXPORTER_OTLP_COMPRESSION',
     );
   }
-  const text = await c.req.text();
+  const text = await readBodyText(c, maxBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -56,12 +59,19 @@ function partialSuccess(
   return { partialSuccess: { [kind]: String(rejected), errorMessage: problems.slice(0, 5).join('; ') } };
 }
 
-export function createOtlpRoutes({ metrics, logs, hub, clock, log = () => {} }: OtlpDeps): Hono {
+export function createOtlpRoutes({
+  metrics,
+  logs,
+  hub,
+  clock,
+  log = () => {},
+  maxBodyBytes = 256 * 1024,
+}: OtlpDeps): Hono {
   const otlp = new Hono();
   const accumulator = new OtlpMetricAccumulator();
 
   otlp.post('/logs', async (c) => {
-    const body = await readOtlpJson(c);
+    const body = await readOtlpJson(c, maxBodyBytes);
     const parsed = parseOtlpLogs(body);
     if (parsed.samples.length > 0) metrics.ingestEvents(parsed.samples);
     for (const event of parsed.events) {
@@ -86,7 +96,7 @@ export function createOtlpRoutes({ metrics, logs, hub, clock, log = () => {} }: 
   });
 
   otlp.post('/metrics', async (c) => {
-    const body = await readOtlpJson(c);
+    const body = await readOtlpJson(c, maxBodyBytes);
     const parsed = parseOtlpMetrics(body);
     accumulator.addAll(parsed.points);
     const sessions = new Set(parsed.points.map((p) => p.sessionId).filter((id): id is string => id !== null));

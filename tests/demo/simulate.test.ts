@@ -33,7 +33,9 @@ async function drive(
     () => (done = true),
     () => (done = true),
   );
-  for (let guard = 0; !done && !until?.() && guard < 200_000; guard++) {
+  // Bounded by wall time, not by turns: a build's file writes take as many turns as the disk needs.
+  const deadline = Date.now() + 20_000;
+  while (!done && !until?.() && Date.now() < deadline) {
     if (clock.pending > 0) clock.advance(stepMs);
     await tick();
   }

@@ -1,0 +1,93 @@
+/**
+ * The demo, watched in Chromium: agents, the phase plan and the log tail change live while
+ * simulated builds run, and a failed phase blocks the phases after it.
+ */
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo/demo.js';
+import { launchBrowser, screenshotPath } from '../helpers/browser.js';
+import { eventually, removeDir, startTestServer, tempDir } from '../helpers/server.js';
+
+declare const document: {
+  querySelectorAll(selector: string): { length: number };
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+};
+
+describe('demo in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows agents, the plan and the log changing live, and a failure blocking what follows', async () => {
+    const root = tempDir();
+    const server = await startTestServer({ roots: [root], db: path.join(root, 'demo.db'), stallMs: 600_000 });
+    const controller = new AbortController();
+    const demo = runDemo({
+      root: path.join(root, 'builds'),
+      speed: 12,
+      signal: controller.signal,
+      push: { url: server.url, lines: false },
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      const weather = await eventually(
+        () => server.registry.list({ project: 'weather-app' }).sessions[0],
+        20_000,
+      );
+      await page.goto(`${server.url}/sessions/${weather.id}`);
+      await page.locator('#connection[data-conn="live"]').waitFor();
+
+      // Builders spawn, work and finish while the page stays open.
+      await page.locator('#agents li.agent[data-agent-id="builder-1"]').waitFor({ timeout: 30_000 });
+      await page
+        .locator('#agents li.agent[data-agent-id="builder-1"][data-status="completed"]')
+        .waitFor({ timeout: 30_000 });
+      expect(await page.locator('#agents li.agent').count()).toBeGreaterThanOrEqual(3);
+      // The log tail grows without a reload, and the plan shows Builder's tasks.
+      const linesBefore = await page.locator('#log-lines li.log-line').count();
+      expect(linesBefore).toBeGreaterThan(0);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#log-lines li.log-line').length > n,
+        linesBefore,
+        { timeout: 30_000 },
+      );
+      await page.locator('#timeline li.plan-task').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: screenshotPath('demo-session.png'), fullPage: true });
+
+      // The second build fails at Deploy; the phases after it are blocked, with the reason.
+      const todo = await eventually(
+        () => server.registry.list({ project: 'todo-api', state: 'failed' }).sessions[0],
+        60_000,
+      );
+      await page.goto(`${server.url}/sessions/${todo.id}`);
+      await page.locator('#timeline tr.t-row[data-status="failed"]').waitFor();
+      expect(await page.locator('#timeline tr.t-row[data-status="failed"]').getAttribute('data-phase')).toBe(
+        'Deploy',
+      );
+      expect(await page.locator('#timeline tr.t-row[data-status="blocked"]').count()).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(await page.locator('#timeline .plan-reason').first().textContent()).toContain('Deploy failed');
+      // The failure's error lines follow the phase file into the live log tail.
+      await page.locator('#log-lines li.log-error').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: screenshotPath('demo-failed.png'), fullPage: true });
+
+      await page.goto(server.url + '/?tab=failed');
+      await page.locator(`#card-${todo.id}`).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      controller.abort();
+      await demo.catch(() => {});
+      await page.close();
+      await server.close();
+      removeDir(root);
+    }
+  }, 120_000);
+});
