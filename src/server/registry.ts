@@ -38,7 +38,8 @@ export interface RegistryOptions {
 }
 
 interface Entry extends SessionTrack {
-  hash: string;
+  /** Computed when first needed: a restart with 10,000 sessions need not hash them all. */
+  hash: string | null;
   /** When any observation last arrived for it (ms), for stall marking. */
   lastSeenAt: number;
 }
@@ -204,7 +205,7 @@ export class SessionRegistry implements SessionReader {
    */
   put(session: Session, lastSeenAt = this.#clock.now()): boolean {
     const entry = this.#entries.get(session.id);
-    if (entry && hashSession(session) === entry.hash) return false;
+    if (entry && hashSession(session) === this.#hashOf(entry)) return false;
     const dataTime = Date.parse(session.updatedAt);
     this.#remember(session, { dataTime, liveDataTime: null, lastSeenAt });
     this.#commit(session);
@@ -241,14 +242,15 @@ export class SessionRegistry implements SessionReader {
   }
 
   hash(id: string): string | undefined {
-    return this.#entries.get(id)?.hash;
+    const entry = this.#entries.get(id);
+    return entry ? this.#hashOf(entry) : undefined;
   }
 
   /** Every session with its hash, newest change first (for snapshots). */
   entries(limit = Infinity): Array<{ session: Session; hash: string }> {
     return this.#ordered()
       .slice(0, limit)
-      .map((session) => ({ session, hash: this.#entries.get(session.id)!.hash }));
+      .map((session) => ({ session, hash: this.#hashOf(this.#entries.get(session.id)!) }));
   }
 
   /** Source problems that belong to no session yet. */
@@ -336,7 +338,7 @@ export class SessionRegistry implements SessionReader {
 
   #remember(session: Session, track: Pick<Entry, 'dataTime' | 'liveDataTime' | 'lastSeenAt'>): void {
     const previous = this.#entries.get(session.id);
-    const hash = previous?.session === session ? previous.hash : hashSession(session);
+    const hash = previous?.session === session ? previous.hash : null;
     const { dataTime, liveDataTime, lastSeenAt } = track;
     this.#entries.set(session.id, { session, hash, dataTime, liveDataTime, lastSeenAt });
     const latestId = this.#latestByProject.get(session.project);
@@ -352,7 +354,12 @@ export class SessionRegistry implements SessionReader {
     this.#writer.markDirty(session, raw);
     // SPEC 2: a session's final state is written at once.
     if (session.state === 'completed' || session.state === 'failed') this.#writer.flushNow();
-    return this.#onChange(session, entry.hash);
+    return this.#onChange(session, this.#hashOf(entry));
+  }
+
+  #hashOf(entry: Entry): string {
+    entry.hash ??= hashSession(entry.session);
+    return entry.hash;
   }
 
   #cacheRaw(id: string, raw: string): void {

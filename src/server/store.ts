@@ -173,11 +173,14 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     loadSessions() {
       // One query per table, grouped here: a restart with 10,000 sessions must not issue
       // 20,000 follow-up queries.
-      const phases = groupBySession(selectPhases.all(), toPhaseSpan);
-      const warnings = groupBySession(selectWarnings.all(), toWarning);
-      return selectSessions
-        .all()
-        .map((row) => toSession(row, phases.get(row.id) ?? [], warnings.get(row.id) ?? []));
+      // Rows are streamed, not gathered first: a restart's memory peak is what stays high.
+      const phases = groupBySession(selectPhases.iterate(), toPhaseSpan);
+      const warnings = groupBySession(selectWarnings.iterate(), toWarning);
+      const sessions: Session[] = [];
+      for (const row of selectSessions.iterate()) {
+        sessions.push(toSession(row, phases.get(row.id) ?? [], warnings.get(row.id) ?? []));
+      }
+      return sessions;
     },
     loadRaw: (id) => selectRaw.get({ id })?.raw ?? null,
     saveSessions(batch) {
@@ -306,7 +309,7 @@ function parseNames(json: string): string[] {
 }
 
 function groupBySession<R extends { session_id: string }, T>(
-  rows: R[],
+  rows: Iterable<R>,
   map: (row: R) => T,
 ): Map<string, T[]> {
   const groups = new Map<string, T[]>();
