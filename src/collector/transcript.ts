@@ -111,6 +111,8 @@ export function parseTranscriptLine(line: string): TranscriptLine {
       cacheWrite: cacheWrite.value,
       costUsd,
       sidechain: parsed.isSidechain === true,
+      // Subagent transcripts name their agent on every line (`agentId`).
+      agentId: parsed.isSidechain === true ? text(parsed.agentId) : null,
     },
   };
 }

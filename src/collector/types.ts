@@ -105,6 +105,8 @@ export interface TokenSample {
   costUsd: number | null;
   /** A subagent's request (transcript `isSidechain`). */
   sidechain: boolean;
+  /** The subagent that made it (transcript `agentId` on sidechain lines), when known. */
+  agentId?: string | null;
 }
 
 /** Context Foundry's side files (SPEC 1.4), as read from `.context-foundry/`; `at` is the file's mtime (ms). */

@@ -51,6 +51,34 @@ export class AgentBook {
     return this.#applyTo(session, update, source, now);
   }
 
+  /**
+   * Subagents seen in Claude Code transcripts (sidechain lines with an `agentId`): active while
+   * their usage grows, with their tokens counted. They report no end; silence ends them.
+   */
+  addSubagentUsage(sessionId: string, agentId: string, tokens: number, at: number): void {
+    const session = this.#o.registry.get(sessionId);
+    if (!session) return;
+    const id = `subagent-${agentId}`;
+    const previous = this.#agents.get(sessionId)?.get(id)?.agent;
+    this.#applyTo(
+      session,
+      {
+        sessionKey: sessionId,
+        agentId: id,
+        type: 'subagent',
+        name: previous?.name ?? `Subagent ${agentId.slice(0, 12)}`,
+        status: 'active',
+        reportedStatus: null,
+        phase: null,
+        progressPercent: null,
+        tokensUsed: (previous?.tokensUsed ?? 0) + tokens,
+        error: null,
+      },
+      'transcript',
+      Math.min(at, this.#o.clock.now()),
+    );
+  }
+
   /** A session appeared or changed: updates that waited for it are applied now, in order. */
   sessionChanged(session: Session): void {
     for (const key of [session.id, session.project]) {
@@ -95,7 +123,10 @@ export class AgentBook {
       for (const { agent } of agents.values()) {
         const working = agent.status === 'spawning' || agent.status === 'active' || agent.status === 'idle';
         if (!working || agent.stalled || now - Date.parse(agent.updatedAt) < this.#o.stallMs) continue;
-        changed.push(this.#put({ ...agent, stalled: true }));
+        // A subagent read from transcripts never says it finished: its silence is its end.
+        if (agent.source === 'transcript')
+          changed.push(this.#put({ ...agent, status: 'completed', endedAt: agent.updatedAt }));
+        else changed.push(this.#put({ ...agent, stalled: true }));
       }
     }
     this.#o.store.saveAgents(changed);

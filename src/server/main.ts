@@ -107,6 +107,10 @@ export async function startServer(
     prices: pricing.table,
     clock,
     publish: (m, hash) => hub?.publishMetrics(m, hash) ?? 0,
+    onSubagents: (usage) => {
+      for (const { sessionId, agentId, tokens, at } of usage)
+        agents?.addSubagentUsage(sessionId, agentId, tokens, at);
+    },
   });
   agents = new AgentBook({
     store: store.activity,

@@ -28,12 +28,15 @@ export interface MetricsServiceOptions {
   clock: Clock;
   /** Sends a metrics frame; returns how many clients got it. */
   publish: (metrics: SessionMetrics, hash: string) => number;
+  /** Subagent usage seen in transcripts: tokens added per agent of a session. */
+  onSubagents?: (usage: Array<{ sessionId: string; agentId: string; tokens: number; at: number }>) => void;
   /** Delay that gathers a burst of samples into one recomputation per session. */
   settleMs?: number;
 }
 
 export class MetricsService {
-  readonly #o: Required<MetricsServiceOptions>;
+  readonly #o: Required<Omit<MetricsServiceOptions, 'onSubagents'>> &
+    Pick<MetricsServiceOptions, 'onSubagents'>;
   readonly #cache = new Map<string, { metrics: SessionMetrics; hash: string }>();
   readonly #attribution: Attribution;
   readonly #withEvents = new Set<string>();
@@ -111,7 +114,18 @@ export class MetricsService {
     const fresh = this.#o.store.metrics.insertSamples(samples);
     if (fresh.length === 0) return 0;
     const builds = this.#attribution.buildsByWorkdir();
-    for (const sample of fresh) this.#dirty.add(this.#attribution.attribute(sample, builds));
+    const subagents = new Map<string, { sessionId: string; agentId: string; tokens: number; at: number }>();
+    for (const sample of fresh) {
+      const sessionId = this.#attribution.attribute(sample, builds);
+      this.#dirty.add(sessionId);
+      if (!sample.agentId) continue;
+      const key = `${sessionId}\u0000${sample.agentId}`;
+      const usage = subagents.get(key) ?? { sessionId, agentId: sample.agentId, tokens: 0, at: sample.at };
+      usage.tokens += sample.input + sample.output + sample.cacheRead + sample.cacheWrite;
+      usage.at = Math.max(usage.at, sample.at);
+      subagents.set(key, usage);
+    }
+    if (subagents.size > 0) this.#o.onSubagents?.([...subagents.values()]);
     this.#schedule();
     return fresh.length;
   }

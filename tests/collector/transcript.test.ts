@@ -80,11 +80,13 @@ describe('parseTranscriptLine', () => {
       cacheWrite: 200,
       costUsd: null,
       sidechain: false,
+      agentId: null,
     });
   });
 
-  it('marks subagent requests as sidechain', () => {
+  it('marks subagent requests as sidechain, with the agent that made them', () => {
     expect(sampleOf(assistant({ isSidechain: true })).sidechain).toBe(true);
+    expect(sampleOf(assistant({ isSidechain: true, agentId: 'ae267a1' })).agentId).toBe('ae267a1');
   });
 
   it('skips the synthetic messages Claude Code makes up itself', () => {

@@ -42,6 +42,7 @@ function line({
   return JSON.stringify({
     type: 'assistant',
     isSidechain: sidechain,
+    ...(sidechain ? { agentId: 'a1b2c3d' } : {}),
     cwd,
     sessionId: 'cc-session-1',
     requestId: `req_${id}`,
@@ -132,6 +133,15 @@ describe('Claude Code transcripts', () => {
       requests: 3,
     });
     expect(metrics.tokens.subagent).toMatchObject({ requests: 1, output: 500 });
+    // The subagent shows among the build's agents, with its tokens.
+    expect(server.agents.agents(id)).toEqual([
+      expect.objectContaining({
+        id: 'subagent-a1b2c3d',
+        type: 'subagent',
+        source: 'transcript',
+        tokensUsed: 11_510,
+      }),
+    ]);
     // Scout has no start time (it is known only as completed), so the first request is outside any phase.
     expect(metrics.tokens.byPhase.map((p) => [p.phase, p.requests])).toEqual([
       ['Builder', 2],
