@@ -3,8 +3,8 @@
  * Keeps the "Reading Claude Code history" banner (`#backfill`) current from `backfill` frames.
  * Only text and numbers are written (`textContent`, `progress.value`), never markup.
  */
+import { backfillBar, backfillText } from '../shared/backfill.js';
 import type { BackfillProgress } from '../shared/protocol.js';
-import { backfillText } from './format.js';
 
 /** Shows the banner with this progress, or hides it once the history has been read. */
 export function showBackfill(progress: BackfillProgress, root: Document = document): void {
@@ -19,12 +19,9 @@ export function showBackfill(progress: BackfillProgress, root: Document = docume
   if (text && text.textContent !== sentence) text.textContent = sentence;
   const bar = banner.querySelector('progress');
   if (bar) {
-    // Bytes when known, as the server draws it: files vary too much in size to measure by.
-    const byBytes = progress.bytesTotal > 0;
-    bar.max = byBytes ? progress.bytesTotal : Math.max(1, progress.filesTotal);
-    bar.value = byBytes
-      ? Math.min(progress.bytesDone, progress.bytesTotal)
-      : Math.min(progress.filesDone, progress.filesTotal);
+    const scale = backfillBar(progress);
+    bar.max = scale.max;
+    bar.value = scale.value;
   }
   banner.hidden = false;
 }

@@ -10,8 +10,8 @@
  * pure CSS on the checkbox, so it needs nothing here.
  */
 import type { LogLine } from '../shared/protocol.js';
-import { logLineSegments } from './ansi.js';
-import { formatClock, formatTimestamp } from './format.js';
+import { logLineSegments } from '../shared/ansi.js';
+import { formatClock, formatTimestamp } from '../shared/format.js';
 
 /** Lines kept on the page; older ones are removed as new ones arrive. */
 export const MAX_LINES = 1000;

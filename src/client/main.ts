@@ -4,10 +4,10 @@
  * fragment refreshes, ticks freshness stamps and shows the connection state. No framework:
  * the server renders every piece of markup; this file only decides when to ask for it again.
  */
+import { formatAge } from '../shared/format.js';
 import type { Agent, ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
-import { formatAge } from './format.js';
 import { LogTail } from './log-tail.js';
 import { Refresher } from './refresh.js';
 import { tickStamps } from './ticker.js';

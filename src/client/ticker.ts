@@ -3,7 +3,7 @@
  * Clock-derived values are never sent over the wire (SPEC 2); the page computes them here,
  * once a second, from the `data-fresh` and `data-since` attributes the server rendered.
  */
-import { FRESH_CLASSES, formatAge, formatDuration, freshnessClass } from './format.js';
+import { FRESH_CLASSES, formatAge, formatDuration, freshnessClass } from '../shared/format.js';
 
 /** Rewrites every freshness stamp and elapsed counter under `root` for the time `now` (ms). */
 export function tickStamps(now: number, root: ParentNode = document): void {

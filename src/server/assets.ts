@@ -1,11 +1,13 @@
 /**
  * @module
  * Static assets, all served by buildcast itself so the pages work offline and inside OBS
- * (SPEC 5): htmx from `node_modules`, the stylesheet and favicon from `public/`, and the
- * compiled browser client from `dist/src/client/`.
+ * (SPEC 5): htmx from `node_modules`, the stylesheet and favicon from `public/`, the
+ * compiled browser client from `dist/src/client/`, and the modules it shares with the server
+ * from `dist/src/shared/` (the browser resolves the client's `../shared/x.js` imports to
+ * `/assets/shared/x.js`).
  *
- * Only known names are served (the client by a strict file-name pattern), so no request can
- * reach outside those folders. Files are read once and kept in memory; a file that is missing
+ * Only known names are served (client and shared modules by a strict file-name pattern), so no
+ * request can reach outside those folders. Files are read once and kept in memory; a file that is missing
  * is not remembered as missing, so building the client while the server runs still works.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Hono } from 'hono';
 
-/** Client files are flat kebab-case modules and their source maps. */
+/** Client and shared files are flat kebab-case modules and their source maps. */
 export const CLIENT_FILE_PATTERN = /^[a-z0-9-]+\.js(\.map)?$/;
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -75,11 +77,15 @@ export interface AssetOptions {
 
 const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
 
-/** Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`, `/assets/client/<name>.js(.map)`. */
+/**
+ * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`,
+ * `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
+ */
 export function createAssetRoutes({ packageRoot, cache = createAssetCache() }: AssetOptions): Hono {
   const app = new Hono();
   const publicDir = path.join(packageRoot, 'public');
   const clientDir = path.join(packageRoot, 'dist', 'src', 'client');
+  const sharedDir = path.join(packageRoot, 'dist', 'src', 'shared');
 
   const serve = async (file: string | null, name: string): Promise<Response> => {
     const bytes = file === null ? null : await cache.load(file);
@@ -95,10 +101,15 @@ export function createAssetRoutes({ packageRoot, cache = createAssetCache() }: A
   app.get('/assets/htmx.min.js', () => serve(resolveHtmx(), 'htmx.min.js'));
   app.get('/assets/styles.css', () => serve(path.join(publicDir, 'styles.css'), 'styles.css'));
   app.get('/favicon.svg', () => serve(path.join(publicDir, 'favicon.svg'), 'favicon.svg'));
-  app.get('/assets/client/:file', (c) => {
-    const file = c.req.param('file');
-    if (!CLIENT_FILE_PATTERN.test(file)) return serve(null, file);
-    return serve(path.join(clientDir, file), file);
-  });
+  for (const [prefix, dir] of [
+    ['/assets/client', clientDir],
+    ['/assets/shared', sharedDir],
+  ] as const) {
+    app.get(`${prefix}/:file`, (c) => {
+      const file = c.req.param('file');
+      if (!CLIENT_FILE_PATTERN.test(file)) return serve(null, file);
+      return serve(path.join(dir, file), file);
+    });
+  }
   return app;
 }

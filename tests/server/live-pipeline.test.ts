@@ -40,6 +40,7 @@ describe('live pipeline', () => {
   });
 
   async function start(overrides = {}) {
+    mkdirSync(path.join(root, 'builds'), { recursive: true });
     server = await startTestServer({
       roots: [path.join(root, 'builds')],
       db: path.join(root, 'buildcast.db'),

@@ -12,7 +12,7 @@ import { makeMetrics } from './render/metrics-fixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A package folder like an installed buildcast: the real public/ files and a built client. */
+/** A package folder like an installed buildcast: the real public/ files, a built client and shared modules. */
 let packageRoot: string;
 
 beforeAll(() => {
@@ -21,6 +21,9 @@ beforeAll(() => {
   mkdirSync(path.join(packageRoot, 'dist', 'src', 'client'), { recursive: true });
   writeFileSync(path.join(packageRoot, 'dist', 'src', 'client', 'main.js'), 'console.log("client");\n');
   writeFileSync(path.join(packageRoot, 'dist', 'src', 'client', 'main.js.map'), '{"version":3}');
+  mkdirSync(path.join(packageRoot, 'dist', 'src', 'shared'), { recursive: true });
+  writeFileSync(path.join(packageRoot, 'dist', 'src', 'shared', 'format.js'), 'export const shared = 1;\n');
+  writeFileSync(path.join(packageRoot, 'dist', 'src', 'shared', 'format.js.map'), '{"version":3}');
   writeFileSync(path.join(packageRoot, 'package.json'), '{"name":"SECRET-PACKAGE-FILE"}');
 });
 
@@ -365,6 +368,21 @@ describe('assets', () => {
     expect(client.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('serves the modules the client shares with the server where its relative imports point', async () => {
+    const app = pages();
+    // The browser resolves `import … from '../shared/format.js'` in /assets/client/main.js so:
+    const url = new URL('../shared/format.js', 'http://localhost/assets/client/main.js').pathname;
+    expect(url).toBe('/assets/shared/format.js');
+    const shared = await app.request(url);
+    expect(shared.status).toBe(200);
+    expect(shared.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(shared.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await shared.text()).toBe('export const shared = 1;\n');
+    const map = await app.request('/assets/shared/format.js.map');
+    expect(map.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect((await app.request('/assets/shared/missing.js')).status).toBe(404);
+  });
+
   it('serves a client file built after the first request for it', async () => {
     const app = pages();
     expect((await app.request('/assets/client/late.js')).status).toBe(404);
@@ -388,6 +406,14 @@ describe('assets', () => {
       '/assets/client/main.ts',
       '/assets/..%2Fpackage.json',
       '/assets/client/%2Fetc%2Fpasswd.js',
+      '/assets/shared/..%2F..%2F..%2Fpackage.json',
+      '/assets/shared/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/shared/../../../package.json',
+      '/assets/shared/..%5Cclient%5Cmain.js',
+      '/assets/shared/Format.JS',
+      '/assets/shared/format.ts',
+      '/assets/shared/%2Fetc%2Fpasswd.js',
+      '/assets/shared/',
     ];
     for (const url of attempts) {
       const res = await app.request(url);

@@ -8,7 +8,8 @@
 import type { Agent, AgentStatus } from '../../shared/protocol.js';
 import { agentsSummary } from './agent-summary.js';
 import { classes, html, type SafeHtml } from './html.js';
-import { formatTimestamp, formatTokens } from './format.js';
+import { formatTimestamp } from '../../shared/format.js';
+import { formatTokens } from './format.js';
 import { progressBar } from './card.js';
 import { agentsFragmentPath } from './paths.js';
 import { elapsed } from './stamps.js';

@@ -7,7 +7,8 @@
 import type { Agent, Session, SessionState, TestIteration } from '../../shared/protocol.js';
 import { agentsSummary } from './agent-summary.js';
 import { classes, html, type SafeHtml } from './html.js';
-import { clampPercent, formatDuration, formatPercent, formatTokens, formatUsd, UNKNOWN } from './format.js';
+import { formatDuration, UNKNOWN } from '../../shared/format.js';
+import { clampPercent, formatPercent, formatTokens, formatUsd } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
 import { cardFragmentPath, sessionPath } from './paths.js';
 import { elapsed, freshStamp } from './stamps.js';

@@ -5,7 +5,8 @@
  */
 import type { ContextLevel, SessionMetrics } from '../../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
-import { clampPercent, formatPercent, formatTokens, UNKNOWN } from './format.js';
+import { UNKNOWN } from '../../shared/format.js';
+import { clampPercent, formatPercent, formatTokens } from './format.js';
 import { chartSvg, halfArcPath } from './charts.js';
 
 /** Under this percentage the context is safe, under {@link CONTEXT_CRITICAL_PERCENT} a warning. */

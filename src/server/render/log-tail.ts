@@ -12,7 +12,7 @@
 import type { LogLevel, LogLine } from '../../shared/protocol.js';
 import { renderAnsi } from './ansi.js';
 import { html, type SafeHtml } from './html.js';
-import { formatClock, formatTimestamp } from './format.js';
+import { formatClock, formatTimestamp } from '../../shared/format.js';
 import { logsFragmentPath } from './paths.js';
 
 /** Lines the server draws; the client keeps up to 1,000 as more arrive. */

@@ -8,7 +8,7 @@
 import type { PlanPhase, PlanStatus, PlanTask, Session } from '../../shared/protocol.js';
 import { isOptionalPhase } from '../plan.js';
 import { classes, html, type SafeHtml } from './html.js';
-import { formatClock, formatDuration, formatTimestamp, UNKNOWN } from './format.js';
+import { formatClock, formatDuration, formatTimestamp, UNKNOWN } from '../../shared/format.js';
 import { elapsed } from './stamps.js';
 
 /** Badge words for each plan status. */

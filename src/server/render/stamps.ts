@@ -5,7 +5,14 @@
  * `data-fresh` / `data-since` attributes.
  */
 import { html, type SafeHtml } from './html.js';
-import { formatAge, formatDuration, formatTimestamp, freshnessClass, parseTime, UNKNOWN } from './format.js';
+import {
+  formatAge,
+  formatDuration,
+  formatTimestamp,
+  freshnessClass,
+  parseTime,
+  UNKNOWN,
+} from '../../shared/format.js';
 
 /**
  * `<time class="fresh fresh-green" data-fresh="ISO">Updated 3s ago</time>`: when the data last

@@ -6,7 +6,8 @@
  */
 import type { ModelTokens, PhaseTokens, Session, SessionMetrics } from '../../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
-import { formatShare, formatTokens, formatUsd, UNKNOWN } from './format.js';
+import { UNKNOWN } from '../../shared/format.js';
+import { formatShare, formatTokens, formatUsd } from './format.js';
 import { chartSvg, clip, niceTicks, px } from './charts.js';
 import { TOKEN_TYPES } from './token-chart.js';
 

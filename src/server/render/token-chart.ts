@@ -6,7 +6,8 @@
  */
 import type { Session, SessionMetrics, TokenPoint } from '../../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
-import { formatTokens, parseTime } from './format.js';
+import { parseTime } from '../../shared/format.js';
+import { formatTokens } from './format.js';
 import {
   bottomLabels,
   chartSvg,

@@ -1,121 +1,20 @@
-/**
- * ANSI colours in log lines: the browser client's parser (src/client/ansi.ts, plain segments for
- * `textContent` and `className`) and the server's copy (src/server/render/ansi.ts, escaped spans)
- * read every line the same way.
- */
+/** The server draws the shared ANSI segments (src/shared/ansi.ts) as escaped spans. */
 import { describe, expect, it } from 'vitest';
-import {
-  LOG_LINE_DISPLAY_CHARS,
-  limitSegments,
-  logLineSegments,
-  parseAnsi,
-} from '../../../src/client/ansi.js';
-import * as server from '../../../src/server/render/ansi.js';
+import { LOG_LINE_DISPLAY_CHARS } from '../../../src/shared/ansi.js';
+import { renderAnsi } from '../../../src/server/render/ansi.js';
 
 const ESC = '\x1b';
 
-describe('parseAnsi (browser client)', () => {
-  it('turns SGR colours and bold into classes, and 0 and 39 back to plain', () => {
-    expect(parseAnsi(`${ESC}[31mFAIL${ESC}[0m parses ${ESC}[1;92mok${ESC}[39m bold${ESC}[22m plain`)).toEqual(
-      [
-        { text: 'FAIL', classes: ['ansi-red'] },
-        { text: ' parses ', classes: [] },
-        { text: 'ok', classes: ['ansi-bright-green', 'ansi-bold'] },
-        { text: ' bold', classes: ['ansi-bold'] },
-        { text: ' plain', classes: [] },
-      ],
-    );
-  });
-
-  it('knows all sixteen foreground colours and treats ESC[m as a reset', () => {
-    const names = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-    names.forEach((name, i) => {
-      expect(parseAnsi(`${ESC}[${30 + i}mx`)).toEqual([{ text: 'x', classes: [`ansi-${name}`] }]);
-      expect(parseAnsi(`${ESC}[${90 + i}mx`)).toEqual([{ text: 'x', classes: [`ansi-bright-${name}`] }]);
-    });
-    expect(parseAnsi(`${ESC}[1;31mred${ESC}[mplain`)).toEqual([
-      { text: 'red', classes: ['ansi-red', 'ansi-bold'] },
-      { text: 'plain', classes: [] },
-    ]);
-  });
-
-  it('drops every other escape sequence without losing the text around it', () => {
-    const line =
-      `${ESC}[2K${ESC}[1Gstep 1` + // erase line, cursor to column 1
-      `${ESC}]0;window title\x07 ` + // OSC title ended by BEL
-      `${ESC}]8;;https://evil.example${ESC}\\link${ESC}]8;;${ESC}\\ ` + // OSC 8 hyperlink
-      `${ESC}[38;5;31mindexed${ESC}[0m ` + // 256 colours: 31 is not red here
-      `${ESC}[48;2;255;0;0mtrue-colour bg${ESC}[0m ` +
-      `${ESC}[4munderline${ESC}[24m ${ESC}[?25lhidden cursor${ESC}(B${ESC}=end${ESC}[31`; // cut CSI at the end
-    expect(parseAnsi(line)).toEqual([
-      { text: 'step 1 link indexed true-colour bg underline hidden cursorend', classes: [] },
-    ]);
-  });
-
-  it('drops control characters and direction overrides but keeps tabs and newlines', () => {
-    expect(parseAnsi('a\x00b\x07c\bd\re\x7ff\x9bg\th\ni\u202ej\u2066k')).toEqual([
-      { text: 'abcdefg\th\nijk', classes: [] },
-    ]);
-  });
-
-  it('leaves markup as text: the page decides how it is drawn', () => {
-    expect(parseAnsi(`${ESC}[31m<script>alert(1)</script>`)).toEqual([
-      { text: '<script>alert(1)</script>', classes: ['ansi-red'] },
-    ]);
-  });
-
-  it('cuts long lines for display without splitting a character, and says so', () => {
-    const cut = limitSegments(
-      [
-        { text: 'abc', classes: ['ansi-red'] },
-        { text: 'd😀e', classes: [] },
-      ],
-      5,
-    );
-    expect(cut).toEqual({
-      segments: [
-        { text: 'abc', classes: ['ansi-red'] },
-        { text: 'd', classes: [] },
-      ],
-      truncated: true,
-    });
-    expect(limitSegments([{ text: 'abc', classes: [] }], 3)).toEqual({
-      segments: [{ text: 'abc', classes: [] }],
-      truncated: false,
-    });
-    const huge = logLineSegments(`${ESC}[33m${'x'.repeat(1024 * 1024)}`);
-    expect(huge.truncated).toBe(true);
-    expect(huge.segments).toEqual([{ text: 'x'.repeat(LOG_LINE_DISPLAY_CHARS), classes: ['ansi-yellow'] }]);
-  });
-});
-
-describe('the server and the browser read ANSI alike', () => {
-  const corpus = [
-    '',
-    'plain text',
-    `${ESC}[31mFAIL${ESC}[0m tests/weather.test.ts > parses units`,
-    `${ESC}[1m${ESC}[32m✓${ESC}[39m 12 passed${ESC}[22m, ${ESC}[91m2 failed${ESC}[0m`,
-    `${ESC}[38;2;1;31;90mrgb${ESC}[0m ${ESC}]0;t\x07${ESC}[?1049h\x00\x01\x1f\x7f`,
-    '\u0000\u0001garbage\ufffd\ud800 bytes',
-    `${ESC}[35m${'y'.repeat(LOG_LINE_DISPLAY_CHARS + 10)}`,
-  ];
-
-  it.each(corpus.map((line) => [JSON.stringify(line).slice(0, 40), line] as const))(
-    'agrees on %s',
-    (_label, line) => {
-      expect(server.logLineSegments(line)).toEqual(logLineSegments(line));
-    },
-  );
-
-  it('cut lines at the same length', () => {
-    expect(server.LOG_LINE_DISPLAY_CHARS).toBe(LOG_LINE_DISPLAY_CHARS);
-  });
-
+describe('renderAnsi', () => {
   it('draws segments as escaped spans with the classes, and marks a cut line', () => {
-    expect(server.renderAnsi(`${ESC}[31m<b>red</b>${ESC}[0m & plain`).toString()).toBe(
+    expect(renderAnsi(`${ESC}[31m<b>red</b>${ESC}[0m & plain`).toString()).toBe(
       '<span class="ansi-red">&lt;b&gt;red&lt;/b&gt;</span> &amp; plain',
     );
-    const long = server.renderAnsi('z'.repeat(LOG_LINE_DISPLAY_CHARS + 1)).toString();
+    const long = renderAnsi('z'.repeat(LOG_LINE_DISPLAY_CHARS + 1)).toString();
     expect(long).toMatch(/z<span class="log-cut" title="1001 characters; the rest is not shown">…<\/span>$/);
+  });
+
+  it('drops escape codes and control characters from what it draws', () => {
+    expect(renderAnsi(`${ESC}]0;title\x07${ESC}[2Kstep\x00 1`).toString()).toBe('step 1');
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackfillProgress } from '../../../src/shared/protocol.js';
-import { backfillText as clientText } from '../../../src/client/format.js';
-import { backfillText, renderBackfill } from '../../../src/server/render/backfill.js';
+import { renderBackfill } from '../../../src/server/render/backfill.js';
 import { makeSession } from './fixtures.js';
 import { flat, makeMetrics, metricsPages, words } from './metrics-fixtures.js';
 
@@ -44,17 +43,6 @@ describe('backfill banner', () => {
       const markup = banner(renderBackfill(progress).toString());
       expect(markup).toMatch(/<div id="backfill" class="backfill" hidden/);
       expect(words(markup)).toBe('');
-    }
-  });
-
-  it('reads the same in the browser client as in the first render', () => {
-    for (const progress of [
-      reading,
-      { ...reading, bytesTotal: 0 },
-      { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 512, done: false },
-      { ...reading, bytesDone: 999.7 * 1024 ** 2, bytesTotal: 10 * GB },
-    ]) {
-      expect(clientText(progress)).toBe(backfillText(progress));
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clip, halfArcPath, niceTicks, timeTicks } from '../../../src/server/render/charts.js';
-import { formatBytes, formatShare, formatTokens } from '../../../src/server/render/format.js';
+import { formatShare, formatTokens } from '../../../src/server/render/format.js';
 
 describe('chart axes', () => {
   it('puts round ticks from zero to just past the largest value', () => {
@@ -54,15 +54,6 @@ describe('chart axes', () => {
 });
 
 describe('metrics number formats', () => {
-  it('writes sizes in binary units, as file sizes elsewhere on the pages', () => {
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(12 * 1024)).toBe('12 KB');
-    expect(formatBytes(340 * 1024 ** 2)).toBe('340 MB');
-    expect(formatBytes(1.2 * 1024 ** 3)).toBe('1.2 GB');
-    expect(formatBytes(1023.9 * 1024)).toBe('1 MB');
-    expect(formatBytes(-1)).toBe('0 B');
-  });
-
   it('writes shares as whole percentages, slivers as "<1%", and an empty whole as unknown', () => {
     expect(formatShare(1, 3)).toBe('33%');
     expect(formatShare(1, 1000)).toBe('<1%');

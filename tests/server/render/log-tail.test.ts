@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src/shared/protocol.js';
-import { LOG_LINE_DISPLAY_CHARS } from '../../../src/client/ansi.js';
+import { LOG_LINE_DISPLAY_CHARS } from '../../../src/shared/ansi.js';
 import { LOG_TAIL_LINES, renderLogLines, renderLogTail } from '../../../src/server/render/log-tail.js';
 import { makeLogLine } from './fixtures.js';
 import { flat, words } from './metrics-fixtures.js';

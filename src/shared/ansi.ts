@@ -1,14 +1,15 @@
 /**
  * @module
- * ANSI colours in log lines, read into plain segments the page can draw with `textContent` and
- * `className` (never markup). Only SGR colours and bold are kept: foreground 30–37 and 90–97,
- * 39 (default colour), 1 (bold), 22 (normal weight) and 0 (reset). Every other escape sequence
- * (cursor moves, titles, hyperlinks, 256-colour and true-colour codes) and every control
- * character except tab and newline is dropped, so binary garbage shows as harmless text.
+ * ANSI colours in log lines, read into plain styled segments. Only SGR colours and bold are
+ * kept: foreground 30–37 and 90–97, 39 (default colour), 1 (bold), 22 (normal weight) and 0
+ * (reset). Every other escape sequence (cursor moves, titles, hyperlinks, 256-colour and
+ * true-colour codes) and every control character except tab and newline is dropped, so binary
+ * garbage shows as harmless text.
  *
- * The server draws the first lines with the same rules (src/server/render/ansi.ts; the browser
- * bundle cannot import server modules, hence the copy); a test holds the two to the same output.
- * No DOM types here, so node can import and test this file.
+ * One parser for both sides, so a line reads the same on the first render as after a live
+ * update: the server turns segments into escaped spans (src/server/render/ansi.ts), the browser
+ * client into elements with `textContent` and `className` (src/client/log-tail.ts). Pure, with
+ * neither DOM nor Node types, because both builds compile it.
  */
 
 /** A run of text and the classes it is drawn with (`ansi-red`, `ansi-bright-cyan`, `ansi-bold`). */

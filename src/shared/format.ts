@@ -1,0 +1,93 @@
+/**
+ * @module
+ * Times and sizes as people read them on a dashboard, in the words both sides use: the server
+ * renders them once with its clock, and the browser client ticks the clock-derived ones every
+ * second (SPEC 2), so a stamp never changes wording when the page takes over. Pure, with
+ * neither DOM nor Node types, because both builds compile it.
+ */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Under this age the freshness stamp is green, under {@link FRESH_YELLOW_MS} yellow, else red (SPEC 2). */
+export const FRESH_GREEN_MS = 5 * SECOND;
+/** Under this age (and at least {@link FRESH_GREEN_MS}) the freshness stamp is yellow. */
+export const FRESH_YELLOW_MS = 30 * SECOND;
+
+/** Every class a freshness stamp can carry, so the page can swap one for another. */
+export const FRESH_CLASSES = ['fresh-green', 'fresh-yellow', 'fresh-red'] as const;
+/** One of {@link FRESH_CLASSES}. */
+export type FreshClass = (typeof FRESH_CLASSES)[number];
+
+/** The placeholder for a value that is not known. */
+export const UNKNOWN = '—';
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "850 ms", "42s", "4m 12s", "1h 03m"; negative durations (clock skew) read as zero. */
+export function formatDuration(ms: number): string {
+  const value = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+  if (value < SECOND) return `${Math.round(value)} ms`;
+  const totalSeconds = Math.floor(value / SECOND);
+  if (value < MINUTE) return `${totalSeconds}s`;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours === 0) return `${minutes}m ${pad2(seconds)}s`;
+  return `${hours}h ${pad2(minutes)}m`;
+}
+
+/** "just now", "3s ago", "4m ago", "2h ago", "3d ago"; a time in the future reads "just now". */
+export function formatAge(ms: number): string {
+  const value = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+  if (value < SECOND) return 'just now';
+  if (value < MINUTE) return `${Math.floor(value / SECOND)}s ago`;
+  if (value < HOUR) return `${Math.floor(value / MINUTE)}m ago`;
+  if (value < DAY) return `${Math.floor(value / HOUR)}h ago`;
+  return `${Math.floor(value / DAY)}d ago`;
+}
+
+/** The freshness class for data of this age: green under 5 s, yellow under 30 s, red beyond. */
+export function freshnessClass(ageMs: number): FreshClass {
+  if (ageMs < FRESH_GREEN_MS) return 'fresh-green';
+  if (ageMs < FRESH_YELLOW_MS) return 'fresh-yellow';
+  return 'fresh-red';
+}
+
+/** Milliseconds since the epoch for an ISO time, or null when it does not parse. */
+export function parseTime(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A UTC date and time for tooltips and tables: "2026-11-20 14:02:11 UTC"; "—" when unknown. */
+export function formatTimestamp(iso: string | null): string {
+  const ms = parseTime(iso);
+  if (ms === null) return UNKNOWN;
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A short UTC clock time for timelines and log lines: "14:02:11"; "—" when unknown. */
+export function formatClock(iso: string | null): string {
+  const ms = parseTime(iso);
+  if (ms === null) return UNKNOWN;
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** "512 B", "12 KB", "340 MB", "1.2 GB" (binary units, as file sizes elsewhere on the pages). */
+export function formatBytes(bytes: number): string {
+  const n = Number.isFinite(bytes) ? Math.max(0, bytes) : 0;
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 999.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const text = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
+  return `${text} ${units[unit]}`;
+}
