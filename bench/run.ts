@@ -14,6 +14,7 @@ import { pushTimeoutMs, runPush } from './push.js';
 import { renderTable, type ScenarioResult } from './report.js';
 import { runSoak, soakTimeoutMs } from './soak.js';
 import { runStorage, storageTimeoutMs } from './storage.js';
+import { runTranscripts, transcriptsTimeoutMs } from './transcripts.js';
 
 type Runner = (
   options: BenchOptions,
@@ -25,6 +26,7 @@ const SCENARIO: Record<ScenarioName, { run: Runner; timeoutMs: (options: BenchOp
   latency: { run: runLatency, timeoutMs: latencyTimeoutMs },
   push: { run: runPush, timeoutMs: pushTimeoutMs },
   storage: { run: runStorage, timeoutMs: storageTimeoutMs },
+  transcripts: { run: runTranscripts, timeoutMs: transcriptsTimeoutMs },
   soak: { run: runSoak, timeoutMs: soakTimeoutMs },
 };
 

@@ -14,13 +14,7 @@ import {
   sourcePath,
   type Rng,
 } from './transcript-content.js';
-
-export interface TokenTotals {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
+import { addTokens, zeroTokens, type TokenTotals } from './token-totals.js';
 
 /** Lines added to a set: by the generator (the whole set) or by one appended turn. */
 export interface TranscriptTotals {
@@ -49,14 +43,6 @@ const SUBAGENT_MODEL = 'claude-haiku-4-5-20251001';
 const VERSIONS = ['1.0.98', '2.0.14', '2.0.31'];
 /** Claude Code compacts the conversation when its context nears the window. */
 const COMPACT_AT = 160_000;
-
-export const zeroTokens = (): TokenTotals => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
-const addTokens = (to: TokenTotals, from: TokenTotals) => {
-  to.input += from.input;
-  to.output += from.output;
-  to.cacheRead += from.cacheRead;
-  to.cacheWrite += from.cacheWrite;
-};
 
 interface Context {
   /** Tokens already in the prompt cache. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCcusageJson } from '../../bench/ccusage.js';
+import { failureOf, parseCcusageJson, type CommandRun } from '../../bench/ccusage.js';
 
 describe('parseCcusageJson', () => {
   it('reads the totals and the session count of `ccusage session --json`', () => {
@@ -35,5 +35,43 @@ describe('parseCcusageJson', () => {
     });
     expect(parseCcusageJson('No usage data found.')).toBeNull();
     expect(parseCcusageJson('[]')).toBeNull();
+  });
+});
+
+describe('failureOf', () => {
+  const run = (stderr: string, timedOut = false): CommandRun => ({
+    code: 1,
+    stdout: '',
+    stderr,
+    seconds: 12.4,
+    cpuSeconds: null,
+    peakRssBytes: null,
+    timedOut,
+  });
+
+  it('says a registry that cannot be reached is unreachable, so no older release is tried', () => {
+    const refused = run(
+      [
+        'npm warn Unknown user config "nodedir".',
+        'npm error code ECONNREFUSED',
+        'npm error FetchError: request to http://127.0.0.1:9/ccusage failed, reason: connect ECONNREFUSED 127.0.0.1:9',
+        'npm error A complete log of this run can be found in: /root/.npm/_logs/x.log',
+      ].join('\n'),
+    );
+    expect(failureOf(refused)).toEqual({
+      reason: 'npm error ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)',
+      unreachable: true,
+    });
+    expect(failureOf(run('', true))).toEqual({ reason: 'timed out after 12 s', unreachable: true });
+  });
+
+  it("gives ccusage's own last words when it installed but does not run", () => {
+    const broken = run(
+      'npm warn Unknown user config "nodedir".\nccusage native binary is not available for linux-x64.\n',
+    );
+    expect(failureOf(broken)).toEqual({
+      reason: 'ccusage native binary is not available for linux-x64.',
+      unreachable: false,
+    });
   });
 });
