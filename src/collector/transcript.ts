@@ -122,21 +122,30 @@ export function parseTranscriptLine(line: string): TranscriptLine {
  * together, so a few hundred keys catch every repeat in a normal stream.
  */
 export class RecentKeys {
-  readonly #keys = new Set<string>();
+  /** Key → the most tokens a line with that key has shown. */
+  readonly #keys = new Map<string, number>();
   readonly #limit: number;
 
   constructor(limit = 256) {
     this.#limit = limit;
   }
 
-  /** Whether the key is new; the first line of a streamed response wins. */
-  add(key: string): boolean {
-    if (this.#keys.has(key)) return false;
-    this.#keys.add(key);
-    if (this.#keys.size > this.#limit) this.#keys.delete(this.#keys.values().next().value as string);
+  /**
+   * Whether a line says something new about its request: a key not seen, or more tokens than
+   * before. A streamed response is written with partial `output_tokens` until its last line,
+   * so the line with the most tokens is the true count.
+   */
+  offer(key: string, tokens: number): boolean {
+    const seen = this.#keys.get(key);
+    if (seen !== undefined && tokens <= seen) return false;
+    this.#keys.delete(key);
+    this.#keys.set(key, tokens);
+    if (this.#keys.size > this.#limit) this.#keys.delete(this.#keys.keys().next().value as string);
     return true;
   }
 }
+
+const tokensOf = (s: TokenSample) => s.input + s.output + s.cacheRead + s.cacheWrite;
 
 export interface TranscriptChunk {
   /** New samples, each key once (as far as `recent` remembers). */
@@ -154,11 +163,18 @@ export function parseTranscriptChunk(bytes: Buffer, recent: RecentKeys): Transcr
   const chunk: TranscriptChunk = { samples: [], problems: [], lines: 0, consumed: 0 };
   const last = bytes.lastIndexOf(10);
   if (last < 0) return chunk;
+  const positions = new Map<string, number>();
   // Splitting on the newline byte is safe in UTF-8: it never occurs inside a multi-byte character.
   for (const line of bytes.toString('utf8', 0, last).split('\n')) {
     const parsed = parseTranscriptLine(line);
     if (parsed.kind === 'sample') {
-      if (recent.add(parsed.sample.key)) chunk.samples.push(parsed.sample);
+      const { sample } = parsed;
+      if (recent.offer(sample.key, tokensOf(sample))) {
+        // Within a chunk a request's later, larger line takes the place of its earlier one.
+        const at = positions.get(sample.key);
+        if (at === undefined) positions.set(sample.key, chunk.samples.push(sample) - 1);
+        else chunk.samples[at] = sample;
+      }
     } else if (parsed.kind === 'problem') {
       chunk.problems.push({ index: chunk.lines, reason: parsed.reason });
     }

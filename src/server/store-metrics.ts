@@ -9,7 +9,10 @@ import type { TestIteration } from '../shared/protocol.js';
 import type { TokenSample } from '../collector/types.js';
 
 export interface MetricsStore {
-  /** Stores samples not seen before; returns exactly those (one transaction). */
+  /**
+   * Stores samples not seen before, and raises the figures of a request seen before when a later
+   * line of its stream shows more (one transaction); returns the samples that changed anything.
+   */
   insertSamples(samples: readonly TokenSample[]): TokenSample[];
   /** Stores samples whose figures may grow (running totals from metrics), replacing by key. */
   replaceSamples(samples: readonly TokenSample[]): void;
@@ -79,10 +82,20 @@ function fromRow(row: SampleRow): TokenSample {
 }
 
 export function createMetricsStore(db: Database.Database): MetricsStore {
+  // One row per request, ever: a repeat is no news unless it shows more tokens (the final line
+  // of a streamed response), and then the row keeps the larger figures.
   const insert = db.prepare<SampleRow>(
-    `INSERT OR IGNORE INTO token_samples
+    `INSERT INTO token_samples
        (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write, cost_usd, sidechain)
-     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read, @cache_write, @cost_usd, @sidechain)`,
+     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read, @cache_write, @cost_usd, @sidechain)
+     ON CONFLICT (key) DO UPDATE SET
+       input = max(input, excluded.input),
+       output = max(output, excluded.output),
+       cache_read = max(cache_read, excluded.cache_read),
+       cache_write = max(cache_write, excluded.cache_write),
+       cost_usd = coalesce(max(cost_usd, excluded.cost_usd), cost_usd, excluded.cost_usd)
+     WHERE excluded.input + excluded.output + excluded.cache_read + excluded.cache_write
+         > input + output + cache_read + cache_write`,
   );
   // A path is "under" a folder when it equals it or continues with a separator: '0' is the
   // character after '/', so the range [folder + '/', folder + '0') is exactly that subtree.

@@ -150,14 +150,14 @@ describe('parseTranscriptLine', () => {
 });
 
 describe('parseTranscriptChunk', () => {
-  it('reads a realistic session: streamed lines once, first line wins, side lines skipped', () => {
+  it('reads a realistic session: streamed lines once with their final count, side lines skipped', () => {
     const chunk = parseTranscriptChunk(readFileSync(fixture), new RecentKeys());
     expect(chunk.problems).toEqual([]);
     expect(chunk.lines).toBe(12);
     expect(
       chunk.samples.map((s) => ({ key: s.key, output: s.output, sidechain: s.sidechain, cost: s.costUsd })),
     ).toEqual([
-      { key: 'req:req_011A', output: 5, sidechain: false, cost: null },
+      { key: 'req:req_011A', output: 187, sidechain: false, cost: null },
       { key: 'req:req_011B', output: 342, sidechain: false, cost: null },
       { key: 'req:req_011D', output: 911, sidechain: true, cost: null },
       { key: 'req:req_011E', output: 1204, sidechain: false, cost: 0.0213 },
@@ -194,15 +194,16 @@ describe('parseTranscriptChunk', () => {
     expect(chunk.samples[0]!.cwd).toBe('/home/dév/météo-☀');
   });
 
-  it('remembers a bounded number of recent keys', () => {
+  it('remembers a bounded number of recent keys, and takes a later line only when it shows more', () => {
     const recent = new RecentKeys(2);
-    expect([recent.add('a'), recent.add('a'), recent.add('b'), recent.add('c'), recent.add('a')]).toEqual([
-      true,
-      false,
-      true,
-      true,
-      true,
-    ]);
+    expect([
+      recent.offer('a', 10),
+      recent.offer('a', 10),
+      recent.offer('a', 12),
+      recent.offer('b', 1),
+      recent.offer('c', 1),
+      recent.offer('a', 5),
+    ]).toEqual([true, false, true, true, true, true]);
   });
 });
 

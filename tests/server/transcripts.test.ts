@@ -167,6 +167,14 @@ describe('Claude Code transcripts', () => {
     );
     await client.waitFor((f) => f.type === 'metrics' && f.metrics.tokens.requests === 4);
     expect((await metricsOf(id)).tokens.total).toBe(33_740);
+    // The last line of that streamed response, read later, holds its final count: the request
+    // is still counted once, with the larger figure.
+    appendFileSync(
+      transcript,
+      `${line({ id: '6', at: '2026-11-20T14:20:05Z', cwd: workdir, usage: { input_tokens: 7, output_tokens: 250, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } })}\n`,
+    );
+    await client.waitFor((f) => f.type === 'metrics' && f.metrics.tokens.output === 950);
+    expect((await metricsOf(id)).tokens).toMatchObject({ requests: 4, total: 33_987 });
     client.close();
 
     // A restart reads nothing again and counts nothing twice.
@@ -174,7 +182,7 @@ describe('Claude Code transcripts', () => {
     server = await startTestServer({ roots: [path.join(root, 'builds')], db, claudeDirs: [claude] });
     await server.tailer.backfillDone;
     expect(server.tailer.stats().bytes).toBe(0);
-    expect((await metricsOf(id)).tokens).toMatchObject({ total: 33_740, requests: 4 });
-    await eventually(() => server!.registry.get(id)?.tokensTotal === 33_740);
+    expect((await metricsOf(id)).tokens).toMatchObject({ total: 33_987, requests: 4 });
+    await eventually(() => server!.registry.get(id)?.tokensTotal === 33_987);
   });
 });
