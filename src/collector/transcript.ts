@@ -158,15 +158,52 @@ export interface TranscriptChunk {
   consumed: number;
 }
 
-/** Parses the complete lines of a chunk of transcript bytes; an unfinished last line is left alone. */
+const USAGE = Buffer.from('"usage"');
+const ASSISTANT = Buffer.from('"assistant"');
+const SPACE = new Set([0x20, 0x09, 0x0d]);
+
+/** The next position of `pattern` at or after `from`, or Infinity. */
+function nextAt(bytes: Buffer, pattern: Buffer, from: number): number {
+  const at = bytes.indexOf(pattern, from);
+  return at === -1 ? Number.POSITIVE_INFINITY : at;
+}
+
+/** A line that cannot carry usage is checked for shape on its bytes, never decoded or parsed. */
+function looksLikeObject(bytes: Buffer, start: number, end: number): boolean | null {
+  let first = start;
+  while (first < end && SPACE.has(bytes[first]!)) first++;
+  if (first === end) return null;
+  let last = end - 1;
+  while (last > first && SPACE.has(bytes[last]!)) last--;
+  return bytes[first] === 0x7b && bytes[last] === 0x7d;
+}
+
+/**
+ * Parses the complete lines of a chunk of transcript bytes; an unfinished last line is left
+ * alone. Most bytes of a transcript are tool output on lines that carry no usage: those lines
+ * are found by scanning the bytes for `"usage"` and `"assistant"` once, and only the lines that
+ * hold either are decoded and parsed.
+ */
 export function parseTranscriptChunk(bytes: Buffer, recent: RecentKeys): TranscriptChunk {
   const chunk: TranscriptChunk = { samples: [], problems: [], lines: 0, consumed: 0 };
   const last = bytes.lastIndexOf(10);
   if (last < 0) return chunk;
   const positions = new Map<string, number>();
-  // Splitting on the newline byte is safe in UTF-8: it never occurs inside a multi-byte character.
-  for (const line of bytes.toString('utf8', 0, last).split('\n')) {
-    const parsed = parseTranscriptLine(line);
+  let usageAt = nextAt(bytes, USAGE, 0);
+  let assistantAt = nextAt(bytes, ASSISTANT, 0);
+  for (let start = 0; start <= last;) {
+    // Splitting on the newline byte is safe in UTF-8: it never occurs inside a multi-byte character.
+    const end = bytes.indexOf(10, start);
+    while (usageAt < start) usageAt = nextAt(bytes, USAGE, start);
+    while (assistantAt < start) assistantAt = nextAt(bytes, ASSISTANT, start);
+    let parsed: TranscriptLine;
+    if (end - start > MAX_LINE_BYTES) parsed = problem('line over 4 MiB');
+    else if (usageAt < end || assistantAt < end)
+      parsed = parseTranscriptLine(bytes.toString('utf8', start, end));
+    else {
+      const shape = looksLikeObject(bytes, start, end);
+      parsed = shape === false ? problem('malformed JSON') : SKIP;
+    }
     if (parsed.kind === 'sample') {
       const { sample } = parsed;
       if (recent.offer(sample.key, tokensOf(sample))) {
@@ -179,6 +216,7 @@ export function parseTranscriptChunk(bytes: Buffer, recent: RecentKeys): Transcr
       chunk.problems.push({ index: chunk.lines, reason: parsed.reason });
     }
     chunk.lines += 1;
+    start = end + 1;
   }
   chunk.consumed = last + 1;
   return chunk;
