@@ -13,13 +13,13 @@ import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Collector } from '../collector/collector.js';
 import { discoverClaudeDirs } from '../collector/claude-dirs.js';
-import { TranscriptTailer, type FileOffset } from '../collector/transcript-tailer.js';
-import type { BackfillProgress } from '../shared/protocol.js';
+import type { TranscriptTailer } from '../collector/transcript-tailer.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { Hub } from './hub.js';
 import { BuildActivity } from './activity.js';
 import { AgentBook } from './agent-book.js';
+import { createHistory } from './history.js';
 import { LogBook } from './log-book.js';
 import { buildPlan } from './plan.js';
 import { WorkdirRouter } from './workdir-router.js';
@@ -181,45 +181,15 @@ export async function startServer(
           explicit: config.claudeDirs,
         })
       : [];
-  let backfill: BackfillProgress | null = null;
-  let lastProgressLog = 0;
-  const problemCounts = new Map<string, number>();
-  const tailer = new TranscriptTailer({
+  const history = createHistory({
     dirs: claudeDirs,
+    store,
     clock,
-    offsets: {
-      get: (file) => {
-        const value = store.getMeta(`offset:${file}`);
-        return value ? (JSON.parse(value) as FileOffset) : null;
-      },
-      set: (file, value) => store.setMeta(`offset:${file}`, JSON.stringify(value)),
-    },
-    sink: {
-      samples: (batch) => metrics!.ingest(batch),
-      problem: (file, reason, line) => {
-        // Counted per file; only the first few reach the log, so a broken history cannot flood it.
-        const count = (problemCounts.get(file) ?? 0) + 1;
-        problemCounts.set(file, count);
-        if (count <= 3)
-          log(
-            `transcript ${file}${line ? `:${line}` : ''}: ${reason}${count === 3 ? ' (further problems in this file are only counted)' : ''}`,
-          );
-      },
-      progress: (progress) => {
-        backfill = progress;
-        hub?.broadcastBackfill(progress);
-        const now = clock.now();
-        if (progress.done || now - lastProgressLog >= 2_000) {
-          lastProgressLog = now;
-          const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-          log(
-            `${progress.done ? 'read' : 'reading'} Claude Code history: ${progress.filesDone}/${progress.filesTotal} files, ` +
-              `${mb(progress.bytesDone)}/${mb(progress.bytesTotal)} MB`,
-          );
-        }
-      },
-    },
+    log,
+    onSamples: (batch) => metrics!.ingest(batch),
+    onProgress: (progress) => hub?.broadcastBackfill(progress),
   });
+  const { tailer } = history;
 
   const app = createApp({
     registry,
@@ -234,11 +204,15 @@ export async function startServer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     publicView: config.public,
-    backfill: () => backfill,
+    backfill: history.backfill,
     health: () => ({
       version,
       claudeDirs,
-      transcripts: { ...tailer.stats(), problemsByFile: problemCounts.size, backfill },
+      transcripts: {
+        ...tailer.stats(),
+        problemsByFile: history.filesWithProblems(),
+        backfill: history.backfill(),
+      },
       roots: config.roots,
       checkpoints: config.checkpoints,
       db: config.db,
