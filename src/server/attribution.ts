@@ -97,7 +97,8 @@ export class Attribution {
     const byKey = new Map<string, TokenSample>();
     const take = (list: TokenSample[]) => list.forEach((s) => byKey.set(s.key, s));
     if (isBuild(session)) {
-      const { from, to } = timeWindow(session);
+      const { from } = timeWindow(session);
+      const to = this.#windowEnd(session);
       if (session.workdir) take(metrics.samplesUnder(session.workdir, from, to));
       take(metrics.samplesForProject(session.project, from, to));
       for (const [claude, id] of this.#links) {
@@ -117,6 +118,21 @@ export class Attribution {
       }
     }
     return [...byKey.values()];
+  }
+
+  /**
+   * Where a run's window ends: at its end, or, for a run that never said it ended (it stalled),
+   * where the next run in the same folder begins, so it cannot count that run's requests.
+   */
+  #windowEnd(session: Session): number {
+    const { to } = timeWindow(session);
+    if (session.endedAt || !session.workdir) return to;
+    let next = to;
+    for (const { session: other } of this.#registry.entries()) {
+      if (other.workdir !== session.workdir || other.id === session.id || !isBuild(other)) continue;
+      if (other.startedAt > session.startedAt) next = Math.min(next, Date.parse(other.startedAt) - LEAD_MS);
+    }
+    return next;
   }
 
   #build(sample: TokenSample, builds: Map<string, Session[]>): string | undefined {

@@ -185,4 +185,37 @@ describe('Claude Code transcripts', () => {
     expect((await metricsOf(id)).tokens).toMatchObject({ total: 33_987, requests: 4 });
     await eventually(() => server!.registry.get(id)?.tokensTotal === 33_987);
   });
+
+  it('does not let a run that never ended count the requests of the next run in its folder', async () => {
+    root = tempDir();
+    const workdir = path.join(root, 'builds', 'weather');
+    const claude = path.join(root, 'claude');
+    const project = path.join(claude, 'projects', workdir.replaceAll('/', '-'));
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      path.join(project, 'cc-session-1.jsonl'),
+      [
+        line({ id: 'a', at: '2026-11-20T14:30:00Z', cwd: workdir }),
+        line({ id: 'b', at: '2026-11-20T16:30:00Z', cwd: workdir }),
+        '',
+      ].join('\n'),
+    );
+    server = await startTestServer({
+      roots: [path.join(root, 'builds')],
+      db: path.join(root, 'b.db'),
+      claudeDirs: [claude],
+    });
+    const push = (started: string) =>
+      fetch(`${server!.url}/api/phase-update`, {
+        method: 'POST',
+        body: JSON.stringify(
+          phase({ workdir, started_at: started, current_phase: 'Builder', status: 'building' }),
+        ),
+      });
+    await push('2026-11-20T14:00:00Z');
+    await push('2026-11-20T16:00:00Z');
+    await server.tailer.backfillDone;
+    expect((await metricsOf('weather-app-20261120T140000Z')).tokens.requests).toBe(1);
+    expect((await metricsOf('weather-app-20261120T160000Z')).tokens.requests).toBe(1);
+  });
 });
