@@ -82,13 +82,16 @@ export class Attribution {
   }
 
   /** The session a sample belongs to; a plain Claude Code session is started when none fits. */
-  attribute(sample: TokenSample, builds: Map<string, Session[]>): string {
+  attribute(sample: TokenSample, builds: Map<string, Session[]>): string;
+  /** With `external` false, null when no build fits (the caller may wait for one to appear). */
+  attribute(sample: TokenSample, builds: Map<string, Session[]>, external: false): string | null;
+  attribute(sample: TokenSample, builds: Map<string, Session[]>, external = true): string | null {
     const build = this.#build(sample, builds);
     if (build) {
       if (sample.claudeSessionId) this.#link(sample.claudeSessionId, build);
       return build;
     }
-    return this.#external(sample);
+    return external ? this.#external(sample) : null;
   }
 
   /** Every sample that belongs to a session, each once. */

@@ -16,6 +16,9 @@ import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
 import type { SessionRegistry } from './registry.js';
 import type { Store } from './store.js';
 
+/** How long a recent request that fits no build waits for one before it starts a session of its own. */
+export const HOLD_MS = 2 * 60_000;
+const MAX_HELD = 10_000;
 /** Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too. */
 const EVENTS_PREFIX = 'otel-events:';
 /** Keys of the running totals made from OpenTelemetry metrics. */
@@ -43,6 +46,9 @@ export class MetricsService {
   readonly #currentIteration = new Map<string, number>();
   readonly #dirty = new Set<string>();
   #timer: TimerHandle | null = null;
+  /** Recent requests that fit no build yet (see {@link HOLD_MS}). */
+  readonly #held: TokenSample[] = [];
+  #heldTimer: TimerHandle | null = null;
   /** The session being refreshed: its own totals update must not mark it dirty again. */
   #refreshing: string | null = null;
 
@@ -113,10 +119,27 @@ export class MetricsService {
   ingest(samples: readonly TokenSample[]): number {
     const fresh = this.#o.store.metrics.insertSamples(samples);
     if (fresh.length === 0) return 0;
+    this.#attributeAll(fresh);
+    return fresh.length;
+  }
+
+  /**
+   * A build's agent starts before it writes its first phase file: a recent request that fits no
+   * build waits a little for one to appear before it makes a plain Claude Code session of its own.
+   */
+  #attributeAll(samples: readonly TokenSample[], final = false): void {
     const builds = this.#attribution.buildsByWorkdir();
+    const now = this.#o.clock.now();
     const subagents = new Map<string, { sessionId: string; agentId: string; tokens: number; at: number }>();
-    for (const sample of fresh) {
-      const sessionId = this.#attribution.attribute(sample, builds);
+    for (const sample of samples) {
+      const wait = !final && sample.source === 'transcript' && now - sample.at < HOLD_MS;
+      const sessionId = wait
+        ? this.#attribution.attribute(sample, builds, false)
+        : this.#attribution.attribute(sample, builds);
+      if (sessionId === null) {
+        this.#hold(sample);
+        continue;
+      }
       this.#dirty.add(sessionId);
       if (!sample.agentId) continue;
       const key = `${sessionId}\u0000${sample.agentId}`;
@@ -127,12 +150,26 @@ export class MetricsService {
     }
     if (subagents.size > 0) this.#o.onSubagents?.([...subagents.values()]);
     this.#schedule();
-    return fresh.length;
+  }
+
+  #hold(sample: TokenSample): void {
+    this.#held.push(sample);
+    if (this.#held.length > MAX_HELD)
+      this.#attributeAll(this.#held.splice(0, this.#held.length - MAX_HELD), true);
+    this.#heldTimer ??= this.#o.clock.setTimeout(() => {
+      this.#heldTimer = null;
+      this.#attributeAll(this.#held.splice(0), true);
+    }, HOLD_MS);
   }
 
   /** Called on every session change: phases moved (attribution by phase changes), or a run appeared. */
   sessionChanged(session: Session): void {
     if (session.id === this.#refreshing) return;
+    // A build appeared: the requests waiting for one may belong to it.
+    if (this.#held.length > 0 && isBuild(session) && session.workdir) {
+      const waiting = this.#held.splice(0);
+      this.#attributeAll(waiting);
+    }
     if (this.#cache.has(session.id) || (isBuild(session) && session.tokensTotal !== null)) {
       this.#dirty.add(session.id);
       this.#schedule();
@@ -159,6 +196,9 @@ export class MetricsService {
   }
 
   close(): void {
+    if (this.#heldTimer) this.#o.clock.clearTimeout(this.#heldTimer);
+    this.#heldTimer = null;
+    if (this.#held.length > 0) this.#attributeAll(this.#held.splice(0), true);
     this.flush();
   }
 
