@@ -16,6 +16,7 @@ import {
   shouldApply,
   type SessionTrack,
 } from '../collector/session-rules.js';
+import { countSessions, listSessions } from './session-list.js';
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
 import type { Store } from './store.js';
 import type { WriteCoalescer } from './write-coalescer.js';
@@ -272,38 +273,11 @@ export class SessionRegistry implements SessionReader {
   }
 
   counts(): SessionCounts {
-    const counts: SessionCounts = { active: 0, completed: 0, failed: 0, all: 0 };
-    for (const { session } of this.#entries.values()) {
-      counts.all++;
-      if (session.state === 'completed') counts.completed++;
-      else if (session.state === 'failed') counts.failed++;
-      else counts.active++;
-    }
-    return counts;
+    return countSessions(this.#ordered());
   }
 
   list(query: SessionQuery): SessionPage {
-    const limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 50)));
-    const offset = Math.max(0, Number.parseInt(query.cursor ?? '0', 10) || 0);
-    const needle = query.q?.trim().toLowerCase();
-    const state = query.state ?? 'all';
-    const matches = this.#ordered().filter((s) => {
-      if (
-        state === 'active'
-          ? s.state !== 'running' && s.state !== 'stalled'
-          : state !== 'all' && s.state !== state
-      ) {
-        return false;
-      }
-      if (query.project !== undefined && s.project !== query.project) return false;
-      if (!needle) return true;
-      return [s.project, s.id, s.currentPhase, s.activity, s.progressDetail, s.workdir].some((text) =>
-        text?.toLowerCase().includes(needle),
-      );
-    });
-    const sessions = matches.slice(offset, offset + limit);
-    const end = offset + sessions.length;
-    return { sessions, total: matches.length, nextCursor: end < matches.length ? String(end) : null };
+    return listSessions(this.#ordered(), query);
   }
 
   #ordered(): Session[] {
