@@ -2,7 +2,7 @@
  * The command line as a user runs it: the built `buildcast` binary in a child process.
  * (`npm test` builds first; run `npm run build` before running this file alone.)
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,12 @@ import type { Session } from '../../src/shared/protocol.js';
 import { eventually, phase, removeDir, tempDir, writePhaseFile } from '../helpers/server.js';
 
 const cli = path.resolve(import.meta.dirname, '../../dist/src/server/cli.js');
+
+/** Whether a buildcast process watching `dir` is still alive. */
+function running(dir: string): boolean {
+  const list = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+  return list.split('\n').some((line) => line.includes('cli.js serve') && line.includes(dir));
+}
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -105,4 +111,41 @@ describe('buildcast command line', () => {
     expect((await help.exited).code).toBe(0);
     expect(help.stdout.join('\n')).toContain('--checkpoints DIR');
   });
+
+  it('answers the exact start interface through npm start, with one stdout line', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const child = spawn(
+      'npm',
+      [
+        'start',
+        '--',
+        '--root',
+        dir,
+        '--port',
+        '0',
+        '--db',
+        path.join(dir, 'b.db'),
+        '--checkpoints',
+        path.join(dir, 'cp'),
+      ],
+      { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, BUILDCAST_PORT: '1' } },
+    );
+    const stdout: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => stdout.push(line));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const first = await eventually(() => stdout[0], 60_000);
+      expect(first).toMatch(/^buildcast listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const url = first.replace('buildcast listening on ', '');
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      expect(stdout).toHaveLength(1);
+      // A supervisor stops npm, not buildcast: the signal must still reach it and end it cleanly.
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await eventually(() => !running(dir), 5_000);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
