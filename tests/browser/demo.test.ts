@@ -51,8 +51,8 @@ describe('demo in Chromium', () => {
         .waitFor({ timeout: 30_000 });
       expect(await page.locator('#agents li.agent').count()).toBeGreaterThanOrEqual(3);
       // The log tail grows without a reload, and the plan shows Builder's tasks.
+      await page.locator('#log-lines li.log-line').first().waitFor({ timeout: 30_000 });
       const linesBefore = await page.locator('#log-lines li.log-line').count();
-      expect(linesBefore).toBeGreaterThan(0);
       await page.waitForFunction(
         (n) => document.querySelectorAll('#log-lines li.log-line').length > n,
         linesBefore,
