@@ -137,6 +137,9 @@ export class AgentBook {
   #resolve(key: string): Session | undefined {
     const exact = this.#o.registry.get(key);
     if (exact) return exact;
+    const latest = this.#o.registry.latestOfProject(key);
+    if (latest && isBuild(latest)) return latest;
+    // Rare: the project's newest run is a plain Claude Code session; look for its latest build.
     const runs = this.#o.registry.list({ project: key, limit: 20 }).sessions;
     return runs.find(isBuild) ?? runs[0];
   }

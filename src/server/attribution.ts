@@ -69,24 +69,12 @@ export class Attribution {
     return this.#links.get(claudeSessionId);
   }
 
-  /** Builds with a work directory, by directory (one index per batch of samples). */
-  buildsByWorkdir(): Map<string, Session[]> {
-    const map = new Map<string, Session[]>();
-    for (const { session } of this.#registry.entries()) {
-      if (!isBuild(session) || !session.workdir) continue;
-      const list = map.get(session.workdir) ?? [];
-      list.push(session);
-      map.set(session.workdir, list);
-    }
-    return map;
-  }
-
   /** The session a sample belongs to; a plain Claude Code session is started when none fits. */
-  attribute(sample: TokenSample, builds: Map<string, Session[]>): string;
+  attribute(sample: TokenSample): string;
   /** With `external` false, null when no build fits (the caller may wait for one to appear). */
-  attribute(sample: TokenSample, builds: Map<string, Session[]>, external: false): string | null;
-  attribute(sample: TokenSample, builds: Map<string, Session[]>, external = true): string | null {
-    const build = this.#build(sample, builds);
+  attribute(sample: TokenSample, external: false): string | null;
+  attribute(sample: TokenSample, external = true): string | null {
+    const build = this.#build(sample);
     if (build) {
       if (sample.claudeSessionId) this.#link(sample.claudeSessionId, build);
       return build;
@@ -131,19 +119,19 @@ export class Attribution {
     const { to } = timeWindow(session);
     if (session.endedAt || !session.workdir) return to;
     let next = to;
-    for (const { session: other } of this.#registry.entries()) {
-      if (other.workdir !== session.workdir || other.id === session.id || !isBuild(other)) continue;
+    for (const other of this.#registry.runsInWorkdir(session.workdir)) {
+      if (other.id === session.id || !isBuild(other)) continue;
       if (other.startedAt > session.startedAt) next = Math.min(next, Date.parse(other.startedAt) - LEAD_MS);
     }
     return next;
   }
 
-  #build(sample: TokenSample, builds: Map<string, Session[]>): string | undefined {
+  #build(sample: TokenSample): string | undefined {
     if (sample.cwd) {
       for (let dir = sample.cwd; ; dir = path.dirname(dir)) {
-        const hit = builds
-          .get(dir)
-          ?.filter((s) => within(s, sample.at))
+        const hit = this.#registry
+          .runsInWorkdir(dir)
+          .filter((s) => isBuild(s) && within(s, sample.at))
           .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0];
         if (hit) return hit.id;
         if (path.dirname(dir) === dir) break;

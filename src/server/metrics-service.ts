@@ -105,8 +105,7 @@ export class MetricsService {
     }
     if (samples.length === 0) return;
     this.#o.store.metrics.replaceSamples(samples);
-    const builds = this.#attribution.buildsByWorkdir();
-    for (const sample of samples) this.#dirty.add(this.#attribution.attribute(sample, builds));
+    for (const sample of samples) this.#dirty.add(this.#attribution.attribute(sample));
     this.#schedule();
   }
 
@@ -128,14 +127,13 @@ export class MetricsService {
    * build waits a little for one to appear before it makes a plain Claude Code session of its own.
    */
   #attributeAll(samples: readonly TokenSample[], final = false): void {
-    const builds = this.#attribution.buildsByWorkdir();
     const now = this.#o.clock.now();
     const subagents = new Map<string, { sessionId: string; agentId: string; tokens: number; at: number }>();
     for (const sample of samples) {
       const wait = !final && sample.source === 'transcript' && now - sample.at < HOLD_MS;
       const sessionId = wait
-        ? this.#attribution.attribute(sample, builds, false)
-        : this.#attribution.attribute(sample, builds);
+        ? this.#attribution.attribute(sample, false)
+        : this.#attribution.attribute(sample);
       if (sessionId === null) {
         this.#hold(sample);
         continue;

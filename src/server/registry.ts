@@ -62,6 +62,8 @@ export class SessionRegistry implements SessionReader {
   readonly #entries = new Map<string, Entry>();
   /** Most recent session per project, for identity without `started_at`. */
   readonly #latestByProject = new Map<string, string>();
+  /** Every run per work directory: side files and token samples look runs up by folder. */
+  readonly #byWorkdir = new Map<string, Set<string>>();
   /** Which session a source file last spoke for, so a broken file's warning lands on it. */
   readonly #sessionByFile = new Map<string, string>();
   /** Faults from files that have no session yet (shown on health until a good read). */
@@ -227,6 +229,19 @@ export class SessionRegistry implements SessionReader {
     this.#commit(next);
   }
 
+  /** The most recent run of a project (by start), without scanning every session. */
+  latestOfProject(project: string): Session | undefined {
+    const id = this.#latestByProject.get(project);
+    return id ? this.#entries.get(id)?.session : undefined;
+  }
+
+  /** Every run whose work directory is exactly `workdir`. */
+  runsInWorkdir(workdir: string): Session[] {
+    const ids = this.#byWorkdir.get(workdir);
+    if (!ids) return [];
+    return [...ids].map((id) => this.#entries.get(id)!.session);
+  }
+
   /** The most recent run in a work directory. */
   latestForWorkdir(workdir: string): Session | undefined {
     const id = this.#sessionForWorkdir(workdir);
@@ -304,8 +319,8 @@ export class SessionRegistry implements SessionReader {
   #sessionForWorkdir(workdir: string | null): string | undefined {
     if (!workdir) return undefined;
     let best: Session | undefined;
-    for (const { session } of this.#entries.values()) {
-      if (session.workdir === workdir && (!best || session.startedAt > best.startedAt)) best = session;
+    for (const session of this.runsInWorkdir(workdir)) {
+      if (!best || session.startedAt > best.startedAt) best = session;
     }
     return best?.id;
   }
@@ -315,6 +330,14 @@ export class SessionRegistry implements SessionReader {
     const hash = previous?.session === session ? previous.hash : null;
     const { dataTime, liveDataTime, lastSeenAt } = track;
     this.#entries.set(session.id, { session, hash, dataTime, liveDataTime, lastSeenAt });
+    if (previous?.session.workdir !== session.workdir) {
+      if (previous?.session.workdir) this.#byWorkdir.get(previous.session.workdir)?.delete(session.id);
+      if (session.workdir) {
+        const ids = this.#byWorkdir.get(session.workdir) ?? new Set<string>();
+        ids.add(session.id);
+        this.#byWorkdir.set(session.workdir, ids);
+      }
+    }
     const latestId = this.#latestByProject.get(session.project);
     const latest = latestId ? this.#entries.get(latestId)?.session : undefined;
     if (!latest || latest.id === session.id || session.startedAt >= latest.startedAt) {

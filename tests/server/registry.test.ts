@@ -143,4 +143,33 @@ describe('session registry', () => {
     expect(registry.list({ q: 'APP-2' }).total).toBe(1);
     expect(registry.list({ state: 'failed' }).sessions[0]!.project).toBe('app-4');
   });
+
+  it('finds runs by work directory, also when a push learned it only later', () => {
+    const { clock, registry } = setup();
+    registry.apply({
+      ...observation(clock, { current_phase: 'Scout', status: 'researching' }, 'push'),
+      workdir: null,
+      file: null,
+    });
+    expect(registry.latestForWorkdir('/builds/weather')).toBeUndefined();
+    clock.advance(1_000);
+    registry.apply(observation(clock, { current_phase: 'Architect', status: 'designing' }));
+    expect(registry.latestForWorkdir('/builds/weather')?.id).toBe('weather-app-20261120T140000Z');
+    clock.advance(1_000);
+    registry.apply(
+      observation(clock, {
+        started_at: '2026-11-20T15:00:00Z',
+        current_phase: 'Scout',
+        status: 'researching',
+      }),
+    );
+    expect(
+      registry
+        .runsInWorkdir('/builds/weather')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['weather-app-20261120T140000Z', 'weather-app-20261120T150000Z']);
+    expect(registry.latestForWorkdir('/builds/weather')?.id).toBe('weather-app-20261120T150000Z');
+    expect(registry.latestOfProject('weather-app')?.id).toBe('weather-app-20261120T150000Z');
+  });
 });
