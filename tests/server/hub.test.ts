@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/shared/clock.js';
 import type { ServerMessage, Session } from '../../src/shared/protocol.js';
 import { Hub, type Transport } from '../../src/server/hub.js';
 import { hashSession } from '../../src/server/registry.js';
+import { makeSession } from './render/fixtures.js';
 
 class RecordingTransport implements Transport {
   frames: ServerMessage[] = [];
@@ -24,31 +25,8 @@ class RecordingTransport implements Transport {
   }
 }
 
-function session(id: string, detail: string): Session {
-  return {
-    id,
-    project: id,
-    workdir: null,
-    state: 'running',
-    activity: 'testing',
-    currentPhase: 'Test',
-    phaseNumber: '4/7',
-    phaseIndex: 4,
-    phaseTotal: 7,
-    phasesCompleted: [],
-    progressDetail: detail,
-    progressPercent: 57,
-    testIteration: 1,
-    startedAt: '2026-11-20T14:00:00.000Z',
-    updatedAt: '2026-11-20T14:00:00.000Z',
-    endedAt: null,
-    source: 'live',
-    phases: [],
-    warnings: [],
-    tokensTotal: null,
-    costUsd: null,
-  };
-}
+const session = (id: string, detail: string): Session =>
+  makeSession({ id, project: id, progressDetail: detail });
 
 describe('hub', () => {
   it('sends a session frame only when that client last saw another hash', () => {
