@@ -6,7 +6,7 @@
  * resuming when they scroll back to the bottom or press "Follow".
  *
  * Lines are built from DOM nodes with `textContent` and `className` only, never markup, in the
- * same shape the server draws them (src/server/render/log-tail.ts). The "Errors only" filter is
+ * same shape the server draws them (src/render/log-tail.ts). The "Errors only" filter is
  * pure CSS on the checkbox, so it needs nothing here.
  */
 import type { LogLine } from '../shared/protocol.js';

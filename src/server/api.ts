@@ -8,14 +8,14 @@ import type { Session, SessionState } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { parseAgentUpdate } from '../collector/agent-update.js';
 import { parsePhaseObject } from '../collector/phase-file.js';
-import type { AgentBook } from './agent-book.js';
+import type { AgentBook } from '../core/agent-book.js';
 import { readBodyText } from './body.js';
 import { ApiError } from './errors.js';
-import type { Hub } from './hub.js';
-import type { LogBook } from './log-book.js';
-import type { MetricsService } from './metrics-service.js';
-import type { SessionRegistry } from './registry.js';
-import type { SessionQuery, SessionTab } from './session-query.js';
+import type { Hub } from '../live/hub.js';
+import type { LogBook } from '../core/log-book.js';
+import type { MetricsService } from '../core/metrics-service.js';
+import type { SessionRegistry } from '../core/registry.js';
+import type { SessionQuery, SessionTab } from '../core/session-query.js';
 
 export interface ApiDeps {
   registry: SessionRegistry;

@@ -12,7 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
 import { ApiError, sendError } from './errors.js';
-import { createLiveRoutes } from './live.js';
+import { createLiveRoutes } from './live-routes.js';
 import { createOtlpRoutes } from './otlp-routes.js';
 import { createPageRoutes } from './pages.js';
 

@@ -13,7 +13,7 @@ import { runDemo } from '../demo/demo.js';
 import { runSimulation } from '../demo/simulate.js';
 import { parseConfig, USAGE, type Config } from './config.js';
 import { packageRoot, startServer, type ServerHandle } from './main.js';
-import { defaultDbPath } from './store.js';
+import { defaultDbPath } from '../store/store.js';
 
 const version = (
   JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }

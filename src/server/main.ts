@@ -16,18 +16,18 @@ import { discoverClaudeDirs } from '../collector/claude-dirs.js';
 import type { TranscriptTailer } from '../collector/transcript-tailer.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { Hub } from './hub.js';
-import { BuildActivity } from './activity.js';
-import { AgentBook } from './agent-book.js';
-import { createHistory } from './history.js';
-import { LogBook } from './log-book.js';
-import { buildPlan } from './plan.js';
-import { WorkdirRouter } from './workdir-router.js';
-import { MetricsService } from './metrics-service.js';
-import { loadPricing } from './pricing.js';
-import { SessionRegistry } from './registry.js';
-import { openStore } from './store.js';
-import { WriteCoalescer } from './write-coalescer.js';
+import { Hub } from '../live/hub.js';
+import { BuildActivity } from '../core/activity.js';
+import { AgentBook } from '../core/agent-book.js';
+import { createHistory } from '../core/history.js';
+import { LogBook } from '../core/log-book.js';
+import { buildPlan } from '../core/plan.js';
+import { WorkdirRouter } from '../core/workdir-router.js';
+import { MetricsService } from '../core/metrics-service.js';
+import { loadPricing } from '../core/pricing.js';
+import { SessionRegistry } from '../core/registry.js';
+import { openStore } from '../store/store.js';
+import { WriteCoalescer } from '../store/write-coalescer.js';
 
 /** The folder holding package.json, public/ and dist/ (this file is in src/server or dist/src/server). */
 export const packageRoot = (() => {

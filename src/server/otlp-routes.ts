@@ -10,9 +10,9 @@ import type { Clock } from '../shared/clock.js';
 import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
 import { readBodyText } from './body.js';
 import { ApiError } from './errors.js';
-import type { Hub } from './hub.js';
-import type { LogBook } from './log-book.js';
-import type { MetricsService } from './metrics-service.js';
+import type { Hub } from '../live/hub.js';
+import type { LogBook } from '../core/log-book.js';
+import type { MetricsService } from '../core/metrics-service.js';
 
 export interface OtlpDeps {
   metrics: MetricsService;

@@ -7,7 +7,7 @@
  * garbage shows as harmless text.
  *
  * One parser for both sides, so a line reads the same on the first render as after a live
- * update: the server turns segments into escaped spans (src/server/render/ansi.ts), the browser
+ * update: the server turns segments into escaped spans (src/render/ansi.ts), the browser
  * client into elements with `textContent` and `className` (src/client/log-tail.ts). Pure, with
  * neither DOM nor Node types, because both builds compile it.
  */

@@ -2,7 +2,7 @@
  * @module
  * The words and the bar of the "Reading Claude Code history" banner, shown while buildcast
  * first reads the transcripts already on disk. The server draws the banner once
- * (src/server/render/backfill.ts) and the browser client keeps it current from `backfill`
+ * (src/render/backfill.ts) and the browser client keeps it current from `backfill`
  * frames (src/client/backfill.ts); both take the sentence and the bar's scale from here.
  */
 import type { BackfillProgress } from './protocol.js';

@@ -7,8 +7,8 @@ import { FakeClock } from '../../src/shared/clock.js';
 import type { Agent, LogLine, Session, SessionMetrics } from '../../src/shared/protocol.js';
 import type { BuildTask } from '../../src/collector/side-files.js';
 import { createPageRoutes } from '../../src/server/pages.js';
-import { ArrayReader, makeAgent, makeLogLine, makeSession, span } from './render/fixtures.js';
-import { makeMetrics } from './render/metrics-fixtures.js';
+import { ArrayReader, makeAgent, makeLogLine, makeSession, span } from '../render/fixtures.js';
+import { makeMetrics } from '../render/metrics-fixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

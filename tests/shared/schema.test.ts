@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePhaseFile, parsePhaseFileDetailed } from '../../src/collector/phase-file.js';
 import type { BuildTask } from '../../src/collector/side-files.js';
 import type { Agent, ServerMessage, SessionMessage } from '../../src/shared/protocol.js';
-import { buildPlan } from '../../src/server/plan.js';
+import { buildPlan } from '../../src/core/plan.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import { validate, type JsonSchema } from '../helpers/json-schema.js';
-import { makeSession } from '../server/render/fixtures.js';
-import { makeMetrics } from '../server/render/metrics-fixtures.js';
+import { makeSession } from '../render/fixtures.js';
+import { makeMetrics } from '../render/metrics-fixtures.js';
 import {
   eventually,
   FrameClient,

@@ -1,0 +1,309 @@
+/**
+ * @module
+ * Real metrics for sessions: stores each token sample once, attributes it to the build whose
+ * work directory holds its `cwd` and whose time span holds its timestamp (else to the
+ * OpenTelemetry project, else to a plain Claude Code session of its own), applies Context
+ * Foundry's side files, and announces changed metrics under the same change-only rule as
+ * sessions.
+ */
+import { createHash } from 'node:crypto';
+import type { Session, SessionMetrics } from '../shared/protocol.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { OtlpUsageTotals } from '../collector/otlp.js';
+import type { SideFileObservation, TokenSample } from '../collector/types.js';
+import { Attribution, isBuild, LEAD_MS } from './attribution.js';
+import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
+import type { SessionRegistry } from './registry.js';
+import type { Store } from '../store/store.js';
+
+/** How long a recent request that fits no build waits for one before it starts a session of its own. */
+export const HOLD_MS = 2 * 60_000;
+const MAX_HELD = 10_000;
+/** Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too. */
+const EVENTS_PREFIX = 'otel-events:';
+/** Keys of the running totals made from OpenTelemetry metrics. */
+const METRIC_KEY = 'otelm:';
+
+export interface MetricsServiceOptions {
+  store: Store;
+  registry: SessionRegistry;
+  prices: Pricing;
+  clock: Clock;
+  /** Sends a metrics frame; returns how many clients got it. */
+  publish: (metrics: SessionMetrics, hash: string) => number;
+  /** Subagent usage seen in transcripts: tokens added per agent of a session. */
+  onSubagents?: (usage: Array<{ sessionId: string; agentId: string; tokens: number; at: number }>) => void;
+  /** Delay that gathers a burst of samples into one recomputation per session. */
+  settleMs?: number;
+}
+
+export class MetricsService {
+  readonly #o: Required<Omit<MetricsServiceOptions, 'onSubagents'>> &
+    Pick<MetricsServiceOptions, 'onSubagents'>;
+  readonly #cache = new Map<string, { metrics: SessionMetrics; hash: string }>();
+  readonly #attribution: Attribution;
+  readonly #withEvents = new Set<string>();
+  readonly #currentIteration = new Map<string, number>();
+  readonly #dirty = new Set<string>();
+  #timer: TimerHandle | null = null;
+  /** Recent requests that fit no build yet (see {@link HOLD_MS}). */
+  readonly #held: TokenSample[] = [];
+  #heldTimer: TimerHandle | null = null;
+  /** The session being refreshed: its own totals update must not mark it dirty again. */
+  #refreshing: string | null = null;
+
+  constructor(options: MetricsServiceOptions) {
+    this.#o = { settleMs: 50, ...options };
+    this.#attribution = new Attribution(options.store, options.registry);
+    for (const key of options.store.metaWithPrefix(EVENTS_PREFIX).keys())
+      this.#withEvents.add(key.slice(EVENTS_PREFIX.length));
+  }
+
+  /**
+   * OpenTelemetry `api_request` events: counted like transcript lines. SPEC 1.6 prefers them to
+   * the 60 s metrics, so a session's metric totals are dropped once its events arrive.
+   */
+  ingestEvents(samples: readonly TokenSample[]): number {
+    const firsts = new Set<string>();
+    for (const sample of samples) {
+      const id = sample.claudeSessionId;
+      if (id && !this.#withEvents.has(id)) firsts.add(id);
+    }
+    for (const id of firsts) {
+      this.#withEvents.add(id);
+      this.#o.store.setMeta(EVENTS_PREFIX + id, '1');
+      if (this.#o.store.metrics.deleteSamples(id, METRIC_KEY) > 0) {
+        const linked = this.#attribution.buildForClaude(id);
+        if (linked) this.#dirty.add(linked);
+      }
+    }
+    const count = this.ingest(samples);
+    this.#schedule();
+    return count;
+  }
+
+  /** Running token totals from OpenTelemetry metrics, for sessions that send no events. */
+  ingestMetricTotals(totals: readonly OtlpUsageTotals[]): void {
+    const samples: TokenSample[] = [];
+    for (const t of totals) {
+      if (!t.sessionId || this.#withEvents.has(t.sessionId)) continue;
+      samples.push({
+        key: `${METRIC_KEY}${t.sessionId}:${t.model ?? 'unknown'}`,
+        source: 'otel',
+        claudeSessionId: t.sessionId,
+        cwd: null,
+        project: t.project,
+        at: t.updatedAt,
+        model: t.model ?? 'unknown',
+        input: t.input,
+        output: t.output,
+        cacheRead: t.cacheRead,
+        cacheWrite: t.cacheWrite,
+        costUsd: t.costUsd,
+        sidechain: false,
+      });
+    }
+    if (samples.length === 0) return;
+    this.#o.store.metrics.replaceSamples(samples);
+    for (const sample of samples) this.#dirty.add(this.#attribution.attribute(sample));
+    this.#schedule();
+  }
+
+  /** The buildcast session a Claude Code session's requests belong to, once known. */
+  sessionForClaude(claudeSessionId: string): string | undefined {
+    return this.#attribution.buildForClaude(claudeSessionId);
+  }
+
+  /** Stores new samples (each key once, ever) and refreshes the sessions they touch. */
+  ingest(samples: readonly TokenSample[]): number {
+    const fresh = this.#o.store.metrics.insertSamples(samples);
+    if (fresh.length === 0) return 0;
+    this.#attributeAll(fresh);
+    return fresh.length;
+  }
+
+  /**
+   * A build's agent starts before it writes its first phase file: a recent request that fits no
+   * build waits a little for one to appear before it makes a plain Claude Code session of its own.
+   */
+  #attributeAll(samples: readonly TokenSample[], final = false): void {
+    const now = this.#o.clock.now();
+    const subagents = new Map<string, { sessionId: string; agentId: string; tokens: number; at: number }>();
+    for (const sample of samples) {
+      const wait = !final && sample.source === 'transcript' && now - sample.at < HOLD_MS;
+      const sessionId = wait
+        ? this.#attribution.attribute(sample, false)
+        : this.#attribution.attribute(sample);
+      if (sessionId === null) {
+        this.#hold(sample);
+        continue;
+      }
+      this.#dirty.add(sessionId);
+      if (!sample.agentId) continue;
+      const key = `${sessionId}\u0000${sample.agentId}`;
+      const usage = subagents.get(key) ?? { sessionId, agentId: sample.agentId, tokens: 0, at: sample.at };
+      usage.tokens += sample.input + sample.output + sample.cacheRead + sample.cacheWrite;
+      usage.at = Math.max(usage.at, sample.at);
+      subagents.set(key, usage);
+    }
+    if (subagents.size > 0) this.#o.onSubagents?.([...subagents.values()]);
+    this.#schedule();
+  }
+
+  #hold(sample: TokenSample): void {
+    this.#held.push(sample);
+    if (this.#held.length > MAX_HELD)
+      this.#attributeAll(this.#held.splice(0, this.#held.length - MAX_HELD), true);
+    this.#heldTimer ??= this.#o.clock.setTimeout(() => {
+      this.#heldTimer = null;
+      this.#attributeAll(this.#held.splice(0), true);
+    }, HOLD_MS);
+  }
+
+  /** Called on every session change: phases moved (attribution by phase changes), or a run appeared. */
+  sessionChanged(session: Session): void {
+    if (session.id === this.#refreshing) return;
+    // A build appeared: the requests waiting for one may belong to it.
+    if (this.#held.length > 0 && isBuild(session) && session.workdir) {
+      const waiting = this.#held.splice(0);
+      this.#attributeAll(waiting);
+    }
+    if (this.#cache.has(session.id) || (isBuild(session) && session.tokensTotal !== null)) {
+      this.#dirty.add(session.id);
+      this.#schedule();
+    }
+  }
+
+  /** Current metrics of a session (computed on first ask, then kept up to date). */
+  metrics(sessionId: string): SessionMetrics | null {
+    return this.#entry(sessionId)?.metrics ?? null;
+  }
+
+  /** Metrics with their hash, for a client that follows one session. */
+  current(sessionId: string): { metrics: SessionMetrics; hash: string } | null {
+    return this.#entry(sessionId);
+  }
+
+  /** Recomputes every dirty session now (tests; shutdown). */
+  flush(): void {
+    if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    for (const id of ids) this.#refresh(id);
+  }
+
+  close(): void {
+    if (this.#heldTimer) this.#o.clock.clearTimeout(this.#heldTimer);
+    this.#heldTimer = null;
+    if (this.#held.length > 0) this.#attributeAll(this.#held.splice(0), true);
+    this.flush();
+  }
+
+  #schedule(): void {
+    this.#timer ??= this.#o.clock.setTimeout(() => {
+      this.#timer = null;
+      this.flush();
+    }, this.#o.settleMs);
+  }
+
+  #entry(sessionId: string): { metrics: SessionMetrics; hash: string } | null {
+    const cached = this.#cache.get(sessionId);
+    if (cached) return cached;
+    const session = this.#o.registry.get(sessionId);
+    if (!session) return null;
+    const entry = this.#compute(session);
+    this.#cache.set(sessionId, entry);
+    return entry;
+  }
+
+  #compute(session: Session): { metrics: SessionMetrics; hash: string } {
+    const metrics = aggregateMetrics({
+      sessionId: session.id,
+      samples: this.#attribution.samplesOf(session),
+      phases: session.phases,
+      prices: this.#o.prices,
+      iterations: this.#o.store.metrics.loadTestIterations(session.id),
+      currentIteration: this.#currentIteration.get(session.id) ?? session.testIteration,
+    });
+    return { metrics, hash: createHash('sha1').update(JSON.stringify(metrics)).digest('base64url') };
+  }
+
+  #refresh(id: string): void {
+    const session = this.#o.registry.get(id);
+    if (!session) return;
+    const before = this.#cache.get(id);
+    const next = this.#compute(session);
+    this.#cache.set(id, next);
+    const { tokens } = next.metrics;
+    this.#refreshing = id;
+    try {
+      if (tokens.requests > 0) this.#o.registry.setTotals(id, tokens.total, tokens.costUsd);
+      else if (session.tokensTotal !== null) this.#o.registry.setTotals(id, null, null);
+      if (!isBuild(session)) this.#touchExternal(session, next.metrics);
+    } finally {
+      this.#refreshing = null;
+    }
+    if (before?.hash !== next.hash) this.#o.publish(next.metrics, next.hash);
+  }
+
+  /** Keeps a plain Claude Code session's summary line and change stamp in step with its usage. */
+  #touchExternal(session: Session, metrics: SessionMetrics): void {
+    const last = metrics.tokens.series.at(-1);
+    const lastAt = last
+      ? new Date(Date.parse(last.at) + metrics.tokens.bucketMs).toISOString()
+      : session.updatedAt;
+    const model = metrics.tokens.byModel[0]?.model;
+    const detail = `${metrics.tokens.requests} requests${model ? ` · ${model}` : ''}`;
+    const updatedAt = lastAt > session.updatedAt ? lastAt : session.updatedAt;
+    if (detail === session.progressDetail && updatedAt === session.updatedAt) return;
+    const live = this.#o.clock.now() - Date.parse(updatedAt) < 10 * 60_000;
+    this.#o.registry.put({
+      ...this.#o.registry.get(session.id)!,
+      progressDetail: detail,
+      updatedAt,
+      state: live ? 'running' : 'completed',
+      endedAt: live ? null : updatedAt,
+    });
+  }
+
+  /** Applies a test or summary side file to the session it belongs to. */
+  applySide(session: Session, observation: SideFileObservation): void {
+    // Files left over from an earlier run in the same folder say nothing about this one.
+    if (observation.at < Date.parse(session.startedAt) - LEAD_MS) return;
+    switch (observation.kind) {
+      case 'test-count':
+        this.#currentIteration.set(session.id, observation.iteration);
+        break;
+      case 'test-results':
+        this.#o.store.metrics.saveTestIteration(session.id, {
+          iteration: observation.iteration,
+          passed: observation.passed,
+          failed: observation.failed,
+          failing: observation.failing,
+        });
+        break;
+      case 'build-tasks':
+      case 'events':
+      case 'log-lines':
+        return;
+      case 'summary': {
+        // A summary left over from an earlier run must not end this one.
+        const at = observation.fields['completed_at'] ?? observation.fields['completedAt'];
+        const when = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+        if (!Number.isNaN(when) && when < Date.parse(session.startedAt)) return;
+        if (observation.failed)
+          this.#o.registry.finish(session.id, 'failed', new Date(this.#o.clock.now()).toISOString());
+        else if (observation.completed) {
+          const endedAt = Number.isNaN(when)
+            ? new Date(this.#o.clock.now()).toISOString()
+            : new Date(when).toISOString();
+          this.#o.registry.finish(session.id, 'completed', endedAt);
+        }
+        return;
+      }
+    }
+    this.#dirty.add(session.id);
+    this.#schedule();
+  }
+}

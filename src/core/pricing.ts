@@ -1,0 +1,318 @@
+/**
+ * @module
+ * Model prices and context windows. The table ships as data (`data/pricing.json`) and a user
+ * file overrides it entry by entry. A model the table does not know has no price: its cost is
+ * unknown (null), never guessed from a neighbour, so a new model cannot quietly borrow an old
+ * model's rate.
+ *
+ * Model ids arrive in many spellings; all of these resolve to the `claude-sonnet-4-5` entry:
+ * `claude-sonnet-4-5-20250929` (dated API id), `anthropic/claude-sonnet-4.5` (gateway),
+ * `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (Bedrock), `claude-sonnet-4-5@20250929`
+ * (Vertex), `claude-sonnet-4-5[1m]` (Claude Code's 1M-context marker, which also sets the
+ * context window to one million tokens).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ContextLevel } from '../shared/protocol.js';
+
+/** Prices in US dollars per million tokens, and the context window in tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Writes to the prompt cache, at the default (5-minute) rate. */
+  cacheWrite: number;
+  /** Reads from the prompt cache (cache hits). */
+  cacheRead: number;
+  /** Null when the table does not say. */
+  contextWindow: number | null;
+}
+
+/** Token counts of one request or one slice. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** Where the pricing files are; the composition root decides both paths. */
+export interface PricingFiles {
+  builtin: string;
+  /** The user's file (`--pricing FILE`, or a default such as `~/.config/buildcast/pricing.json`). */
+  override?: string | null;
+  /** When true, a missing override file is not a problem (for a default path nobody created). */
+  overrideOptional?: boolean;
+}
+
+/** A loaded table and everything wrong with the files it came from. */
+export interface PricingLoad {
+  table: PriceTable;
+  /** One line per problem, naming the file and the entry; bad entries are left out, never guessed. */
+  problems: string[];
+}
+
+/** The context-window gauge of SPEC 4 (`SessionMetrics.context`). */
+export interface ContextGauge {
+  usedTokens: number;
+  limit: number | null;
+  /** 0-100 with one decimal; null when the window is unknown. */
+  percent: number | null;
+  level: ContextLevel | null;
+  model: string;
+}
+
+const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
+
+/** Gauge thresholds: below 50 % is safe, below 75 % a warning, anything beyond critical. */
+export function contextLevel(percent: number): ContextLevel {
+  if (percent < 50) return 'safe';
+  if (percent < 75) return 'warning';
+  return 'critical';
+}
+
+/**
+ * Reduces a provider's spelling of a model id to Anthropic's API form, lower-case.
+ * `longContext` is true for Claude Code's `[1m]` marker.
+ */
+export function normalizeModelId(model: string): { id: string; longContext: boolean } {
+  let id = model.trim().toLowerCase();
+  let longContext = false;
+  const marker = /\[([^\]]*)\]$/.exec(id);
+  if (marker) {
+    longContext = marker[1] === '1m';
+    id = id.slice(0, marker.index).trim();
+  }
+  id = id.slice(id.lastIndexOf('/') + 1); // gateways and ARNs: anthropic/…, …/inference-profile/…
+  id = id.replace(/^(?:[a-z]{2,8}\.)?anthropic\./, ''); // Bedrock: anthropic.…, us.anthropic.…
+  id = id.replace(/@.*$/, ''); // Vertex: claude-sonnet-4-5@20250929
+  id = id.replace(/-v\d+(?::\d+)?$/, ''); // Bedrock -v1:0, Vertex claude-3-5-sonnet-v2
+  id = id.replace(/(\d)\.(?=\d)/g, '$1-'); // gateways write claude-sonnet-4.5
+  return { id, longContext };
+}
+
+/** The exact-lookup spellings of a normalized id, most specific first. */
+function candidates(id: string): string[] {
+  const undated = id.replace(/-\d{8}$/, '');
+  const unaliased = undated.replace(/-latest$/, '');
+  // `claude-opus-4-0` is Anthropic's alias for the undated `claude-opus-4` generation.
+  const unzeroed = unaliased.replace(/^(.*-\d+)-0$/, '$1');
+  return [...new Set([id, undated, unaliased, unzeroed])];
+}
+
+/** A looked-up price table. Keys are model ids or prefixes; a key ending in `*` matches any suffix. */
+export class PriceTable {
+  readonly #exact = new Map<string, ModelPrice>();
+  readonly #prefixes: { key: string; stem: string; wildcard: boolean }[] = [];
+  readonly #resolved = new Map<string, string | null>();
+
+  constructor(entries: Iterable<readonly [string, ModelPrice]> = []) {
+    for (const [rawKey, price] of entries) {
+      const key = rawKey.trim().toLowerCase();
+      this.#exact.set(key, Object.freeze({ ...price }));
+      const wildcard = key.endsWith('*');
+      this.#prefixes.push({ key, stem: wildcard ? key.slice(0, -1) : key, wildcard });
+    }
+    this.#prefixes.sort((a, b) => b.stem.length - a.stem.length);
+  }
+
+  /** How many models the table prices. */
+  get size(): number {
+    return this.#exact.size;
+  }
+
+  /** The configured keys, sorted. */
+  models(): string[] {
+    return [...this.#exact.keys()].sort();
+  }
+
+  /**
+   * The table key a model id resolves to: exact id, then without a date suffix (or `-latest`),
+   * then the longest configured prefix. A prefix never swallows a minor version: the
+   * `claude-opus-4` entry prices `claude-opus-4-20250514` but not `claude-opus-4-9`.
+   */
+  resolve(model: string): string | null {
+    const cached = this.#resolved.get(model);
+    if (cached !== undefined) return cached;
+    const found = this.#lookup(normalizeModelId(model).id);
+    if (this.#resolved.size >= 1024) this.#resolved.clear();
+    this.#resolved.set(model, found);
+    return found;
+  }
+
+  /** The model's prices, or null when buildcast does not know them. */
+  priceOf(model: string): ModelPrice | null {
+    const key = this.resolve(model);
+    return key === null ? null : (this.#exact.get(key) ?? null);
+  }
+
+  /**
+   * US dollars for the usage, or null for an unknown model (or nonsensical counts). Summed in
+   * whole pico-dollars so that, for example, 1,000 Sonnet input tokens cost exactly 0.003.
+   */
+  costOf(model: string, usage: TokenUsage): number | null {
+    const price = this.priceOf(model);
+    if (price === null) return null;
+    let picoDollars = 0;
+    for (const field of PRICE_FIELDS) {
+      const tokens = usage[field];
+      if (!Number.isFinite(tokens) || tokens < 0) return null;
+      picoDollars += tokens * Math.round(price[field] * 1e6);
+    }
+    return picoDollars / 1e12;
+  }
+
+  /** The model's context window in tokens; one million for a `[1m]` model id. */
+  contextWindow(model: string): number | null {
+    if (normalizeModelId(model).longContext) return 1_000_000;
+    return this.priceOf(model)?.contextWindow ?? null;
+  }
+
+  /** The latest request's input and cache tokens against the model's context window. */
+  contextGauge(model: string, latest: Pick<TokenUsage, 'input' | 'cacheRead' | 'cacheWrite'>): ContextGauge {
+    const usedTokens = latest.input + latest.cacheRead + latest.cacheWrite;
+    const limit = this.contextWindow(model);
+    if (limit === null) return { usedTokens, limit, percent: null, level: null, model };
+    const exact = (usedTokens / limit) * 100;
+    return { usedTokens, limit, percent: Math.round(exact * 10) / 10, level: contextLevel(exact), model };
+  }
+
+  #lookup(id: string): string | null {
+    const names = candidates(id);
+    for (const name of names) if (this.#exact.has(name)) return name;
+    const base = names[names.length - 1] ?? id;
+    for (const { key, stem, wildcard } of this.#prefixes) {
+      if (wildcard) {
+        if (base.startsWith(stem)) return key;
+      } else if (base.startsWith(`${stem}-`) && !/^\d{1,2}(?:-|$)/.test(base.slice(stem.length + 1))) {
+        return key;
+      }
+    }
+    return null;
+  }
+}
+
+const quote = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads the text of one pricing file. Entries with a missing or invalid price are left out and
+ * reported (`label` names the file in each problem); the rest are kept.
+ */
+export function parsePricing(
+  text: string,
+  label: string,
+): { entries: Map<string, ModelPrice>; problems: string[] } {
+  const entries = new Map<string, ModelPrice>();
+  const problems: string[] = [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    problems.push(`${label}: invalid JSON: ${(err as Error).message}`);
+    return { entries, problems };
+  }
+  if (!isObject(doc) || !isObject(doc.models)) {
+    problems.push(`${label}: expected {"models": {"<model id>": {...}}}`);
+    return { entries, problems };
+  }
+  if (doc.currency !== undefined && doc.currency !== 'USD') {
+    problems.push(
+      `${label}: currency ${quote(doc.currency)} is not supported (prices are US dollars); file ignored`,
+    );
+    return { entries, problems };
+  }
+  for (const [rawKey, raw] of Object.entries(doc.models)) {
+    const key = rawKey.trim().toLowerCase();
+    const where = `${label}: models[${JSON.stringify(rawKey)}]`;
+    if (key === '' || key.slice(0, -1).includes('*')) {
+      problems.push(`${where}: not a model id or prefix (a "*" may only end it)`);
+      continue;
+    }
+    if (!isObject(raw)) {
+      problems.push(`${where}: expected an object of prices, got ${quote(raw)}`);
+      continue;
+    }
+    const bad: string[] = [];
+    for (const field of PRICE_FIELDS) {
+      const value = raw[field];
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        bad.push(
+          `${field}: expected a non-negative number of dollars per million tokens, got ${quote(value)}`,
+        );
+      }
+    }
+    const window = raw.contextWindow;
+    if (
+      window !== undefined &&
+      window !== null &&
+      !(Number.isSafeInteger(window) && (window as number) > 0)
+    ) {
+      bad.push(`contextWindow: expected a positive whole number of tokens, got ${quote(window)}`);
+    }
+    if (bad.length > 0) {
+      for (const reason of bad) problems.push(`${where}.${reason}`);
+      continue;
+    }
+    if (entries.has(key)) problems.push(`${where}: duplicate of an earlier entry; the later one wins`);
+    entries.set(key, {
+      input: raw.input as number,
+      output: raw.output as number,
+      cacheWrite: raw.cacheWrite as number,
+      cacheRead: raw.cacheRead as number,
+      contextWindow: typeof window === 'number' ? window : null,
+    });
+  }
+  return { entries, problems };
+}
+
+function readPricingFile(file: string, optional: boolean, problems: string[]): Map<string, ModelPrice> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(optional && code === 'ENOENT'))
+      problems.push(`${file}: cannot read pricing: ${(err as Error).message}`);
+    return new Map();
+  }
+  const parsed = parsePricing(text, file);
+  problems.push(...parsed.problems);
+  return parsed.entries;
+}
+
+/**
+ * Loads the shipped table, then the user's file on top: an override entry replaces the shipped
+ * entry of the same key whole, or adds a model. Never throws; unreadable files and bad entries
+ * become problems and the table holds whatever was valid.
+ */
+export function loadPricing(files: PricingFiles): PricingLoad {
+  const problems: string[] = [];
+  const entries = readPricingFile(files.builtin, false, problems);
+  if (files.override) {
+    for (const [key, price] of readPricingFile(files.override, files.overrideOptional === true, problems)) {
+      entries.set(key, price);
+    }
+  }
+  return { table: new PriceTable(entries), problems };
+}
+
+/**
+ * The shipped `data/pricing.json`, found by walking up from this module, so it resolves both
+ * from `src/core/` and from the compiled `dist/src/core/`.
+ */
+export function defaultBuiltinPricingPath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  const first = path.resolve(dir, '../../data/pricing.json');
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'data', 'pricing.json');
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return first;
+}

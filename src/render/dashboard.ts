@@ -1,0 +1,123 @@
+/**
+ * @module
+ * The dashboard's fragments (SPEC 5): the tab bar with counts and the cards of one tab, with
+ * "Show more" paging and an honest empty state per tab.
+ *
+ * Each fragment returns its own container with `hx-swap="outerHTML"`, so the container always
+ * carries the URL of the tab it shows and a `bc:list` refresh re-fetches the right one.
+ */
+import type { Session } from '../shared/protocol.js';
+import type { SessionCounts, SessionPage, SessionTab } from '../core/session-query.js';
+import { html, raw, type SafeHtml } from './html.js';
+import { renderCard, type CardExtras } from './card.js';
+import { dashboardPath, listFragmentPath, TABS, tabsFragmentPath } from './paths.js';
+
+const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
+  active: 'Active',
+  completed: 'Completed',
+  failed: 'Failed',
+  all: 'All',
+};
+
+const DEMO_HINT = raw('Start one, or run <code>buildcast demo</code> to see a simulated build.');
+
+const EMPTY_STATES: Readonly<Record<SessionTab, SafeHtml>> = {
+  active: html`<strong>No builds running.</strong> ${DEMO_HINT}`,
+  completed: html`<strong>No completed builds yet.</strong> Finished builds will be listed here.`,
+  failed: html`<strong>No failed builds.</strong> Builds that fail will be listed here with their last phase.`,
+  all: html`<strong>No builds yet.</strong> ${DEMO_HINT}`,
+};
+
+/**
+ * The tab bar, `tab` selected. `oob` marks it for an htmx out-of-band swap, so a tab click
+ * that fetches the list can update the bar in the same response.
+ */
+export function renderTabs(counts: SessionCounts, tab: SessionTab, { oob = false } = {}): SafeHtml {
+  return html`<nav
+    id="tabs"
+    class="tabs"
+    aria-label="Sessions"
+    data-tab="${tab}"
+    hx-get="${tabsFragmentPath(tab)}"
+    hx-trigger="bc:list from:body, bc:tabs from:body"
+    hx-swap="outerHTML"
+    ${oob && raw('hx-swap-oob="true"')}
+  >
+    <div class="tablist" role="tablist">
+      ${TABS.map(
+        (name) =>
+          html`<a
+            role="tab"
+            id="tab-${name}"
+            class="tab"
+            data-tab="${name}"
+            href="${dashboardPath(name)}"
+            aria-selected="${name === tab ? 'true' : 'false'}"
+            aria-controls="session-list"
+            hx-get="${listFragmentPath(name)}&amp;tabs=1"
+            hx-target="#session-list"
+            hx-swap="outerHTML"
+            hx-push-url="${dashboardPath(name)}"
+            >${TAB_LABELS[name]} <span class="count" data-count="${counts[name]}">${counts[name]}</span></a
+          >`,
+      )}
+    </div>
+  </nav>`;
+}
+
+/** The "Show more" button: swaps itself for the next page of cards (and the next button). */
+function showMore(page: SessionPage, tab: SessionTab): SafeHtml {
+  if (page.nextCursor === null) return html``;
+  return html`<button
+    type="button"
+    id="show-more"
+    class="show-more"
+    hx-get="${listFragmentPath(tab, page.nextCursor)}"
+    hx-target="this"
+    hx-swap="outerHTML"
+  >
+    Show more <span class="muted">(${page.total} in all)</span>
+  </button>`;
+}
+
+/** Extra figures for a session's card; the pages ask only for sessions still running. */
+export type CardExtrasOf = (session: Session) => CardExtras;
+
+const noExtras: CardExtrasOf = () => ({});
+
+/** The cards of a page after the first: appended in place of the "Show more" button. */
+export function renderMoreCards(
+  page: SessionPage,
+  tab: SessionTab,
+  now: number,
+  extrasOf: CardExtrasOf = noExtras,
+): SafeHtml {
+  return html`${page.sessions.map((session) => renderCard(session, now, extrasOf(session)))}${showMore(page, tab)}`;
+}
+
+/** The list of one tab: its first page of cards, or its empty state. */
+export function renderSessionList(
+  page: SessionPage,
+  tab: SessionTab,
+  now: number,
+  extrasOf: CardExtrasOf = noExtras,
+): SafeHtml {
+  const body =
+    page.sessions.length === 0
+      ? html`<p class="empty" data-empty="${tab}">${EMPTY_STATES[tab]}</p>`
+      : html`<div class="cards">${renderMoreCards(page, tab, now, extrasOf)}</div>`;
+  return html`<section
+    id="session-list"
+    class="session-list"
+    role="tabpanel"
+    aria-labelledby="tab-${tab}"
+    data-tab="${tab}"
+    data-total="${page.total}"
+    hx-get="${listFragmentPath(tab)}"
+    hx-trigger="bc:list from:body"
+    hx-swap="outerHTML"
+  >
+    <h2 class="sr-only">${TAB_LABELS[tab]} builds</h2>
+    ${body}
+  </section>`;
+}

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * A session's event and log tail (SPEC 5): the last lines, newest at the bottom, ANSI colours
+ * drawn as classes, error and warning lines marked by level.
+ *
+ * `#log-tail` holds the controls (an "Errors only" checkbox, filtered by CSS alone, and the
+ * "Follow" toggle the browser client drives) and the lines, `<ol id="log-lines">`. The client
+ * appends lines from `log` frames to that list itself (src/client/log-tail.ts, building the
+ * same markup with `textContent` and `className`); htmx swaps the list alone, on `bc:logs`,
+ * after a reconnect, so the reader's filter and follow choices are never reset.
+ */
+import type { LogLevel, LogLine } from '../shared/protocol.js';
+import { renderAnsi } from './ansi.js';
+import { html, type SafeHtml } from './html.js';
+import { formatClock, formatTimestamp } from '../shared/format.js';
+import { logsFragmentPath } from './paths.js';
+
+/** Lines the server draws; the client keeps up to 1,000 as more arrive. */
+export const LOG_TAIL_LINES = 200;
+
+const LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
+
+/** The level as a class name: one of the four, `info` for anything else. */
+export const levelOf = (level: string): LogLevel => (LEVELS.has(level) ? (level as LogLevel) : 'info');
+
+/** Colour is not the only sign of a problem line: it also says so in words. */
+const LEVEL_TAGS: Readonly<Partial<Record<LogLevel, string>>> = { error: 'error', warn: 'warn' };
+
+/** One line: `<li class="log-line log-error" data-seq="12">`, time, level tag, text. */
+export function renderLogLine(line: LogLine): SafeHtml {
+  const level = levelOf(line.level);
+  const tag = LEVEL_TAGS[level];
+  return html`<li
+    class="log-line log-${level}"
+    data-seq="${line.seq}"
+    data-level="${level}"
+    data-source="${line.source}"
+  >
+    <time class="log-time" datetime="${line.at}" title="${formatTimestamp(line.at)}"
+      >${formatClock(line.at)}</time
+    >${tag !== undefined && html`<span class="log-level">${tag}</span>`}<span class="log-text"
+      >${renderAnsi(line.text)}</span
+    >
+  </li>`;
+}
+
+/**
+ * The lines: what `/fragments/sessions/:id/logs` returns and swaps. `data-last-seq` is the
+ * newest line drawn, so the client appends only lines after it.
+ */
+export function renderLogLines(sessionId: string, lines: readonly LogLine[]): SafeHtml {
+  const shown = lines.slice(-LOG_TAIL_LINES);
+  const lastSeq = shown.reduce((last, line) => Math.max(last, line.seq), 0);
+  return html`<ol
+    id="log-lines"
+    class="log-lines"
+    data-session-id="${sessionId}"
+    data-last-seq="${lastSeq}"
+    tabindex="0"
+    aria-label="Log lines, newest last"
+    hx-get="${logsFragmentPath(sessionId)}"
+    hx-trigger="bc:logs"
+    hx-swap="outerHTML"
+  >
+    ${
+      shown.length === 0
+        ? html`<li class="log-empty">
+            No log lines yet. Lines pushed to <code>/api/broadcast/${sessionId}</code> and the build's event
+            log show here as they come.
+          </li>`
+        : shown.map(renderLogLine)
+    }
+  </ol>`;
+}
+
+/** The whole panel on a session page. */
+export function renderLogTail(sessionId: string, lines: readonly LogLine[]): SafeHtml {
+  return html`<section
+    id="log-tail"
+    class="panel log-tail"
+    aria-labelledby="log-tail-title"
+    data-session-id="${sessionId}"
+  >
+    <div class="log-head">
+      <h2 id="log-tail-title">Log</h2>
+      <label class="log-filter"><input type="checkbox" id="log-errors-only" /> Errors only</label>
+      <button
+        type="button"
+        id="log-follow"
+        class="log-follow"
+        aria-pressed="true"
+        title="Keep the newest line in view; scrolling up pauses this"
+      >
+        Following
+      </button>
+    </div>
+    ${renderLogLines(sessionId, lines)}
+    <p class="log-no-errors muted">No error lines in this tail.</p>
+  </section>`;
+}

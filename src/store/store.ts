@@ -1,0 +1,337 @@
+/**
+ * @module
+ * The store: the one owner of SQL in buildcast (SPEC 7, "A restart loses nothing").
+ *
+ * better-sqlite3 in WAL mode, prepared statements made once, named parameters, synchronous
+ * transactions. Sessions keep real columns for what queries need; the phase timeline and the
+ * parse warnings live in their own tables and are rebuilt into each {@link Session} on load.
+ * Nothing else in the project imports better-sqlite3: everyone else depends on {@link Store}.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  PhaseSpan,
+  PhaseStatus,
+  Session,
+  SessionSource,
+  SessionState,
+  SourceWarning,
+} from '../shared/protocol.js';
+import { createActivityStore, type ActivityStore } from './activity.js';
+import { createMetricsStore, type MetricsStore } from './metrics.js';
+import { migrations, runMigrations, SESSION_COLUMNS } from './migrations.js';
+import type { Migration, PhaseRow, SessionParams, SessionRow, WarningRow } from './migrations.js';
+
+/** Raw phase files larger than this many UTF-8 bytes are stored cut short, with a note. */
+export const MAX_RAW_BYTES = 1024 * 1024;
+
+/** One session to write; `raw` undefined keeps the stored raw text, null clears it. */
+export interface SessionWrite {
+  session: Session;
+  raw?: string | null;
+}
+
+/** Everything buildcast keeps across restarts. */
+export interface Store {
+  /** The file the store lives in, or `:memory:`. */
+  readonly path: string;
+  /** Every stored session, fully rebuilt (timeline, warnings), oldest `updatedAt` first. */
+  loadSessions(): Session[];
+  /** The last raw phase file (or push body) stored for a session; null when none. */
+  loadRaw(id: string): string | null;
+  /** Upserts every session of the batch, replacing its phases and warnings, in one transaction. */
+  saveSessions(batch: readonly SessionWrite[]): void;
+  /** Removes a session with its phases and warnings; false when there was no such session. */
+  deleteSession(id: string): boolean;
+  countSessions(): number;
+  /** A small stored value (for example a transcript byte offset); null when unset. */
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+  /** Sets many values in one transaction. */
+  setMetaMany(entries: Iterable<readonly [string, string]>): void;
+  /** Every stored value whose key starts with `prefix`, for restoring a whole family at once. */
+  metaWithPrefix(prefix: string): Map<string, string>;
+  /** Token samples and test iterations. */
+  readonly metrics: MetricsStore;
+  /** Agents and log tails. */
+  readonly activity: ActivityStore;
+  /** Checkpoints the WAL and closes the file. Safe to call more than once. */
+  close(): void;
+}
+
+/**
+ * Where the database lives when `--db` is not given: the per-user data folder of each
+ * platform. `env` is passed in because only the composition root reads `process.env`.
+ */
+export function defaultDbPath(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local');
+    return path.win32.join(local, 'buildcast', 'buildcast.db');
+  }
+  if (platform === 'darwin') {
+    return path.posix.join(home, 'Library', 'Application Support', 'buildcast', 'buildcast.db');
+  }
+  // The XDG base directory spec says relative values must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  const data = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'share');
+  return path.posix.join(data, 'buildcast', 'buildcast.db');
+}
+
+const UPSERT_SESSION = `
+  INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}, raw)
+  VALUES (${SESSION_COLUMNS.map((c) => `@${c}`).join(', ')}, @raw)
+  ON CONFLICT (id) DO UPDATE SET
+    ${SESSION_COLUMNS.filter((c) => c !== 'id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(',\n    ')},
+    raw = CASE WHEN @keep_raw = 1 THEN sessions.raw ELSE excluded.raw END`;
+
+export interface OpenStoreOptions {
+  /** The schema history to apply; only tests pass anything but the real one. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens (creating when needed) the database at `file`, or an in-memory one for `:memory:`,
+ * and brings its schema up to date. Throws when the file cannot be opened, was written by a
+ * newer buildcast, or a migration fails: a store that cannot be trusted must stop start-up.
+ */
+export function openStore(file: string, options: OpenStoreOptions = {}): Store {
+  const inMemory = file === ':memory:';
+  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  try {
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only a power cut can lose
+    // the last transactions, which the next phase file write brings back anyway.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    runMigrations(db, options.migrations ?? migrations);
+    return createStore(db, file, inMemory);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function createStore(db: Database.Database, file: string, inMemory: boolean): Store {
+  const upsertSession = db.prepare<SessionParams>(UPSERT_SESSION);
+  const deletePhases = db.prepare<{ id: string }>('DELETE FROM phases WHERE session_id = @id');
+  const insertPhase = db.prepare<PhaseRow>(
+    `INSERT INTO phases (session_id, position, name, number, idx, status, started_at, ended_at)
+     VALUES (@session_id, @position, @name, @number, @idx, @status, @started_at, @ended_at)`,
+  );
+  const deleteWarnings = db.prepare<{ id: string }>('DELETE FROM warnings WHERE session_id = @id');
+  const insertWarning = db.prepare<WarningRow>(
+    `INSERT INTO warnings (session_id, position, file, reason, at)
+     VALUES (@session_id, @position, @file, @reason, @at)`,
+  );
+  const selectSessions = db.prepare<[], SessionRow>(
+    `SELECT ${SESSION_COLUMNS.join(', ')} FROM sessions ORDER BY updated_at, id`,
+  );
+  const selectPhases = db.prepare<[], PhaseRow>('SELECT * FROM phases ORDER BY session_id, position');
+  const selectWarnings = db.prepare<[], WarningRow>('SELECT * FROM warnings ORDER BY session_id, position');
+  const selectRaw = db.prepare<{ id: string }, { raw: string | null }>(
+    'SELECT raw FROM sessions WHERE id = @id',
+  );
+  const deleteSessionRow = db.prepare<{ id: string }>('DELETE FROM sessions WHERE id = @id');
+  const countRows = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
+  const selectMeta = db.prepare<{ key: string }, string>('SELECT value FROM kv WHERE key = @key').pluck();
+  const upsertMeta = db.prepare<{ key: string; value: string }>(
+    'INSERT INTO kv (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const selectMetaPrefix = db.prepare<{ prefix: string }, { key: string; value: string }>(
+    'SELECT key, value FROM kv WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
+  );
+
+  const saveAll = db.transaction((batch: readonly SessionWrite[]) => {
+    for (const { session, raw } of batch) {
+      upsertSession.run(toSessionParams(session, raw));
+      deletePhases.run({ id: session.id });
+      session.phases.forEach((phase, position) => insertPhase.run(toPhaseRow(session.id, position, phase)));
+      deleteWarnings.run({ id: session.id });
+      session.warnings.forEach(({ file: source, reason, at }, position) =>
+        insertWarning.run({ session_id: session.id, position, file: source, reason, at }),
+      );
+    }
+  });
+  const setAllMeta = db.transaction((entries: Iterable<readonly [string, string]>) => {
+    for (const [key, value] of entries) upsertMeta.run({ key, value });
+  });
+
+  return {
+    path: file,
+    metrics: createMetricsStore(db),
+    activity: createActivityStore(db),
+    loadSessions() {
+      // One query per table, grouped here: a restart with 10,000 sessions must not issue
+      // 20,000 follow-up queries.
+      // Rows are streamed, not gathered first: a restart's memory peak is what stays high.
+      const phases = groupBySession(selectPhases.iterate(), toPhaseSpan);
+      const warnings = groupBySession(selectWarnings.iterate(), toWarning);
+      const sessions: Session[] = [];
+      for (const row of selectSessions.iterate()) {
+        sessions.push(toSession(row, phases.get(row.id) ?? [], warnings.get(row.id) ?? []));
+      }
+      return sessions;
+    },
+    loadRaw: (id) => selectRaw.get({ id })?.raw ?? null,
+    saveSessions(batch) {
+      if (batch.length > 0) saveAll(batch);
+    },
+    deleteSession: (id) => deleteSessionRow.run({ id }).changes > 0,
+    countSessions: () => countRows.get() ?? 0,
+    getMeta: (key) => selectMeta.get({ key }) ?? null,
+    setMeta(key, value) {
+      upsertMeta.run({ key, value });
+    },
+    setMetaMany(entries) {
+      setAllMeta(entries);
+    },
+    metaWithPrefix: (prefix) =>
+      new Map(selectMetaPrefix.all({ prefix }).map(({ key, value }) => [key, value] as const)),
+    close() {
+      if (!db.open) return;
+      try {
+        // Folding the WAL back into the main file leaves one self-contained file behind.
+        if (!inMemory) db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+function toSessionParams(s: Session, raw: string | null | undefined): SessionParams {
+  return {
+    id: s.id,
+    project: s.project,
+    workdir: s.workdir,
+    state: s.state,
+    activity: s.activity,
+    current_phase: s.currentPhase,
+    phase_number: s.phaseNumber,
+    phase_index: s.phaseIndex,
+    phase_total: s.phaseTotal,
+    progress_detail: s.progressDetail,
+    progress_percent: s.progressPercent,
+    test_iteration: s.testIteration,
+    started_at: s.startedAt,
+    updated_at: s.updatedAt,
+    ended_at: s.endedAt,
+    source: s.source,
+    tokens_total: s.tokensTotal,
+    cost_usd: s.costUsd,
+    phases_completed: JSON.stringify(s.phasesCompleted),
+    raw: raw === undefined || raw === null ? null : capRaw(raw),
+    keep_raw: raw === undefined ? 1 : 0,
+  };
+}
+
+function toPhaseRow(sessionId: string, position: number, p: PhaseSpan): PhaseRow {
+  return {
+    session_id: sessionId,
+    position,
+    name: p.name,
+    number: p.number,
+    idx: p.index,
+    status: p.status,
+    started_at: p.startedAt,
+    ended_at: p.endedAt,
+  };
+}
+
+function toSession(row: SessionRow, phases: PhaseSpan[], warnings: SourceWarning[]): Session {
+  return {
+    id: row.id,
+    project: row.project,
+    workdir: row.workdir,
+    // The store only ever holds what it was given as typed values, so these casts are safe.
+    state: row.state as SessionState,
+    activity: row.activity,
+    currentPhase: row.current_phase,
+    phaseNumber: row.phase_number,
+    phaseIndex: row.phase_index,
+    phaseTotal: row.phase_total,
+    phasesCompleted: parseNames(row.phases_completed),
+    progressDetail: row.progress_detail,
+    progressPercent: row.progress_percent,
+    testIteration: row.test_iteration,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+    source: row.source as SessionSource,
+    phases,
+    warnings,
+    tokensTotal: row.tokens_total,
+    costUsd: row.cost_usd,
+  };
+}
+
+function toPhaseSpan(row: PhaseRow): PhaseSpan {
+  return {
+    name: row.name,
+    number: row.number,
+    index: row.idx,
+    status: row.status as PhaseStatus,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: durationBetween(row.started_at, row.ended_at),
+  };
+}
+
+function toWarning({ file, reason, at }: WarningRow): SourceWarning {
+  return { file, reason, at };
+}
+
+/** Milliseconds from start to end; null when either is unknown or the clock went backwards. */
+function durationBetween(start: string | null, end: string | null): number | null {
+  if (start === null || end === null) return null;
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) && ms >= 0 ? ms : null;
+}
+
+function parseNames(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    // A damaged cell must not stop every other session from coming back after a restart.
+    return [];
+  }
+}
+
+function groupBySession<R extends { session_id: string }, T>(
+  rows: Iterable<R>,
+  map: (row: R) => T,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(row.session_id);
+    if (list) list.push(map(row));
+    else groups.set(row.session_id, [map(row)]);
+  }
+  return groups;
+}
+
+/**
+ * Cuts raw text to at most {@link MAX_RAW_BYTES} UTF-8 bytes, on a character boundary, and
+ * says so on a last line: a multi-megabyte phase file (SPEC 1.1) must not bloat every write.
+ */
+export function capRaw(raw: string): string {
+  const bytes = Buffer.byteLength(raw, 'utf8');
+  if (bytes <= MAX_RAW_BYTES) return raw;
+  const note = `\n[buildcast: truncated; the original had ${bytes} bytes, only the first 1 MiB is kept]`;
+  const buf = Buffer.from(raw, 'utf8');
+  let cut = MAX_RAW_BYTES - Buffer.byteLength(note, 'utf8');
+  // Step back over UTF-8 continuation bytes so no character is split.
+  while (cut > 0 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return buf.subarray(0, cut).toString('utf8') + note;
+}

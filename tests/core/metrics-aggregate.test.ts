@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { PhaseSpan } from '../../src/shared/protocol.js';
+import type { TokenSample } from '../../src/collector/types.js';
+import {
+  aggregateMetrics,
+  contextLevel,
+  stuckTests,
+  type Pricing,
+} from '../../src/core/metrics-aggregate.js';
+
+const T0 = Date.parse('2026-11-20T14:00:00Z');
+
+const prices: Pricing = {
+  costOf: (model, u) =>
+    model === 'claude-sonnet-4-5'
+      ? (u.input * 3 + u.output * 15 + u.cacheWrite * 3.75 + u.cacheRead * 0.3) / 1e6
+      : null,
+  contextWindow: (model) => (model === 'claude-sonnet-4-5' ? 200_000 : null),
+};
+
+function sample(at: number, fields: Partial<TokenSample> = {}): TokenSample {
+  return {
+    key: `m${at}:r`,
+    source: 'transcript',
+    claudeSessionId: 'c1',
+    cwd: '/w',
+    project: null,
+    at,
+    model: 'claude-sonnet-4-5',
+    input: 100,
+    output: 1_000,
+    cacheRead: 50_000,
+    cacheWrite: 2_000,
+    costUsd: null,
+    sidechain: false,
+    ...fields,
+  };
+}
+
+const phases: PhaseSpan[] = [
+  {
+    name: 'Scout',
+    number: '1/7',
+    index: 1,
+    status: 'completed',
+    startedAt: '2026-11-20T14:00:00.000Z',
+    endedAt: '2026-11-20T14:10:00.000Z',
+    durationMs: 600_000,
+  },
+  {
+    name: 'Builder',
+    number: '3/7',
+    index: 3,
+    status: 'running',
+    startedAt: '2026-11-20T14:10:00.000Z',
+    endedAt: null,
+    durationMs: null,
+  },
+];
+
+describe('metrics aggregation', () => {
+  it('sums real counts by type, phase and model, with exact cost', () => {
+    const metrics = aggregateMetrics({
+      sessionId: 's',
+      samples: [sample(T0 + 60_000), sample(T0 + 11 * 60_000, { sidechain: true }), sample(T0 - 3_600_000)],
+      phases,
+      prices,
+      iterations: [],
+      currentIteration: null,
+    });
+    expect(metrics.tokens).toMatchObject({
+      input: 300,
+      output: 3_000,
+      cacheRead: 150_000,
+      cacheWrite: 6_000,
+      total: 159_300,
+      requests: 3,
+    });
+    // 100*3 + 1000*15 + 2000*3.75 + 50000*0.3 = 300 + 15000 + 7500 + 15000 = 37,800 millionths
+    expect(metrics.tokens.costUsd).toBeCloseTo(3 * 0.0378, 10);
+    expect(metrics.tokens.byPhase.map((p) => [p.phase, p.requests])).toEqual([
+      ['Scout', 1],
+      ['Builder', 1],
+      [null, 1],
+    ]);
+    expect(metrics.tokens.subagent.requests).toBe(1);
+    expect(metrics.tokens.byModel).toEqual([
+      expect.objectContaining({ model: 'claude-sonnet-4-5', priced: true, requests: 3 }),
+    ]);
+    expect(metrics.context).toEqual({
+      usedTokens: 52_100,
+      limit: 200_000,
+      percent: 26.1,
+      level: 'safe',
+      model: 'claude-sonnet-4-5',
+    });
+  });
+
+  it('never makes up a price: an unknown model makes the cost unknown', () => {
+    const metrics = aggregateMetrics({
+      sessionId: 's',
+      samples: [sample(T0), sample(T0 + 1, { model: 'mystery-model', key: 'x' })],
+      phases,
+      prices,
+      iterations: [],
+      currentIteration: null,
+    });
+    expect(metrics.tokens.costUsd).toBeNull();
+    expect(metrics.tokens.byModel.find((m) => m.model === 'mystery-model')).toMatchObject({
+      priced: false,
+      costUsd: null,
+    });
+    expect(metrics.tokens.byModel.find((m) => m.model === 'claude-sonnet-4-5')!.costUsd).toBeCloseTo(
+      0.0378,
+      10,
+    );
+    expect(metrics.context).toMatchObject({
+      model: 'mystery-model',
+      limit: null,
+      percent: null,
+      level: null,
+    });
+  });
+
+  it('buckets tokens over time with empty buckets filled in', () => {
+    const metrics = aggregateMetrics({
+      sessionId: 's',
+      samples: [sample(T0), sample(T0 + 30 * 60_000)],
+      phases,
+      prices,
+      iterations: [],
+      currentIteration: null,
+    });
+    expect(metrics.tokens.bucketMs).toBe(30_000);
+    expect(metrics.tokens.series).toHaveLength(61);
+    expect(metrics.tokens.series[0]).toEqual({
+      at: '2026-11-20T14:00:00.000Z',
+      input: 100,
+      output: 1_000,
+      cacheRead: 50_000,
+      cacheWrite: 2_000,
+    });
+    expect(metrics.tokens.series[1]!.input).toBe(0);
+  });
+
+  it('is the same for the same input, whatever the order', () => {
+    const samples = [sample(T0), sample(T0 + 5_000), sample(T0 + 9_000)];
+    const a = aggregateMetrics({
+      sessionId: 's',
+      samples,
+      phases,
+      prices,
+      iterations: [],
+      currentIteration: 2,
+    });
+    const b = aggregateMetrics({
+      sessionId: 's',
+      samples: [...samples].reverse(),
+      phases,
+      prices,
+      iterations: [],
+      currentIteration: 2,
+    });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('finds tests that failed three iterations running', () => {
+    const it3 = (iteration: number, failing: string[]) => ({
+      iteration,
+      passed: 10,
+      failed: failing.length,
+      failing,
+    });
+    expect(stuckTests([it3(1, ['a', 'b']), it3(2, ['a', 'b', 'c']), it3(3, ['b', 'a'])])).toEqual(['a', 'b']);
+    expect(stuckTests([it3(1, ['a']), it3(2, ['a'])])).toEqual([]);
+    expect(stuckTests([it3(1, ['a']), it3(2, ['a']), it3(3, ['a']), it3(4, [])])).toEqual([]);
+    expect(stuckTests([it3(1, ['a']), it3(3, ['a']), it3(4, ['a'])])).toEqual([]);
+  });
+
+  it('grades the context gauge', () => {
+    expect([contextLevel(49.9), contextLevel(50), contextLevel(74.9), contextLevel(75)]).toEqual([
+      'safe',
+      'warning',
+      'warning',
+      'critical',
+    ]);
+  });
+});
