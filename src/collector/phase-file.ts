@@ -21,7 +21,7 @@
  * - isComplete: `is_complete`, then `completionTracking.isComplete`
  */
 import type { PhaseRecord, Result } from './types.js';
-import { normalizeStatus, parsePhaseNumber } from '../core/phases.js';
+import { normalizeStatus, parsePhaseNumber } from './phase-number.js';
 import {
   isObject,
   parseJsonObject,
