@@ -6,49 +6,38 @@
  */
 import path from 'node:path';
 import type { Session } from '../shared/protocol.js';
-import { parseAgentUpdate } from '../collector/agent-update.js';
+import { Emitter } from '../shared/emitter.js';
+import { Lru } from '../shared/lru.js';
+import { agentUpdateOfEvent } from '../collector/event-agents.js';
 import { dedupeEvents, orderEvents, type BuildEvent } from '../collector/events-file.js';
 import type { BuildTask } from '../collector/side-files.js';
 import type { SideFileObservation } from '../collector/types.js';
 import type { AgentBook } from './agent-book.js';
-import type { Hub } from '../live/hub.js';
 import type { LogBook } from './log-book.js';
-import type { Store } from '../store/store.js';
+import type { Keyed } from './storage.js';
 
-const TASKS_PREFIX = 'tasks:';
 /** Event sequence numbers remembered per session to drop repeats. */
 const SEEN_LIMIT = 5_000;
+/** Sessions whose tasks are kept in memory; others are read back from storage when asked. */
+const CACHED_TASKS = 256;
 
 export interface BuildActivityOptions {
-  store: Pick<Store, 'getMeta' | 'setMeta'>;
+  /** Builder's tasks per session, kept across restarts. */
+  tasks: Keyed<BuildTask[]>;
   logs: LogBook;
   agents: AgentBook;
-  hub: Hub;
-  /** Builder's tasks changed: the session's plan should be shown again. */
-  onTasks?: (session: Session) => void;
 }
 
-/** The agent an event speaks of, if any: `data.agent_id` (or camelCase). */
-function agentOf(event: BuildEvent, session: Session) {
-  const data = event.data;
-  const agentId = data['agent_id'] ?? data['agentId'];
-  if (typeof agentId !== 'string' && typeof agentId !== 'number') return null;
-  const status =
-    data['status'] ?? data['agent_status'] ?? (event.type === 'task_complete' ? 'completed' : 'active');
-  const parsed = parseAgentUpdate({
-    ...data,
-    session_id: session.id,
-    agent_id: String(agentId),
-    status,
-    agent_name: data['agent_name'] ?? data['agentName'] ?? data['task_name'] ?? data['task'] ?? null,
-    error_message: data['error_message'] ?? data['error'] ?? null,
-  });
-  return parsed.ok ? parsed.value : null;
-}
+/** What the build's activity tells those who follow it. */
+export type BuildActivityEvents = {
+  /** Builder's tasks changed: the session's plan should be shown again. */
+  tasks: [session: Session];
+};
 
 export class BuildActivity {
+  readonly changes = new Emitter<BuildActivityEvents>();
   readonly #o: BuildActivityOptions;
-  readonly #tasks = new Map<string, BuildTask[]>();
+  readonly #tasks = new Lru<string, BuildTask[]>(CACHED_TASKS);
   readonly #seen = new Map<string, Set<string>>();
 
   constructor(options: BuildActivityOptions) {
@@ -59,25 +48,19 @@ export class BuildActivity {
   tasks(sessionId: string): BuildTask[] | null {
     const cached = this.#tasks.get(sessionId);
     if (cached) return cached;
-    const stored = this.#o.store.getMeta(TASKS_PREFIX + sessionId);
-    if (!stored) return null;
-    try {
-      const tasks = JSON.parse(stored) as BuildTask[];
-      this.#tasks.set(sessionId, tasks);
-      return tasks;
-    } catch {
-      return null;
-    }
+    const stored = this.#o.tasks.get(sessionId);
+    if (stored) this.#tasks.set(sessionId, stored);
+    return stored;
   }
 
   apply(session: Session, observation: SideFileObservation): void {
     switch (observation.kind) {
       case 'build-tasks': {
-        const text = JSON.stringify(observation.tasks);
-        if (this.#o.store.getMeta(TASKS_PREFIX + session.id) === text) return;
+        const known = this.tasks(session.id);
+        if (known && JSON.stringify(known) === JSON.stringify(observation.tasks)) return;
         this.#tasks.set(session.id, observation.tasks);
-        this.#o.store.setMeta(TASKS_PREFIX + session.id, text);
-        this.#o.onTasks?.(session);
+        this.#o.tasks.set(session.id, observation.tasks);
+        this.changes.emit('tasks', session);
         return;
       }
       case 'events':
@@ -85,12 +68,11 @@ export class BuildActivity {
         return;
       case 'log-lines': {
         const source = path.basename(observation.file);
-        const lines = this.#o.logs.appendMany(
+        this.#o.logs.appendMany(
           session.id,
           observation.lines.map((entry) => ({ entry, at: observation.at })),
           source,
         );
-        this.#o.hub.broadcastLog(session.id, lines);
         return;
       }
       default:
@@ -110,14 +92,13 @@ export class BuildActivity {
       return true;
     });
     if (fresh.length === 0) return;
-    const lines = this.#o.logs.appendMany(
+    this.#o.logs.appendMany(
       session.id,
       fresh.map((event) => ({ entry: event.text, at: event.at ?? at, level: event.level })),
       'events',
     );
-    this.#o.hub.broadcastLog(session.id, lines);
     for (const event of fresh) {
-      const update = agentOf(event, session);
+      const update = agentUpdateOfEvent(event, session.id);
       if (update) this.#o.agents.apply(update, 'events');
     }
   }

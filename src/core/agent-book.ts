@@ -5,41 +5,55 @@
  * window, and kept aside when they arrive before their session exists (applied when it
  * appears, never dropped).
  */
-import { createHash } from 'node:crypto';
 import type { Agent, Session } from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
+import { Emitter } from '../shared/emitter.js';
+import { contentHash } from '../shared/hash.js';
 import type { AgentUpdate } from '../collector/agent-update.js';
 import { isBuild } from './attribution.js';
 import type { SessionRegistry } from './registry.js';
-import type { ActivityStore } from '../store/activity.js';
+import { isSilent, stallWatchInterval } from './stall.js';
+import type { ActivityStorage } from './storage.js';
+import { WaitingQueue } from './waiting-queue.js';
 
 const MAX_PENDING_KEYS = 200;
 const MAX_PENDING_PER_KEY = 500;
 
 export interface AgentBookOptions {
-  store: Pick<ActivityStore, 'saveAgents' | 'loadAgents'>;
+  store: Pick<ActivityStorage, 'saveAgents' | 'loadAgents'>;
   registry: SessionRegistry;
   clock: Clock;
   stallMs?: number;
-  publish: (agent: Agent, hash: string) => number;
 }
 
-export type AgentApply =
-  | { status: 'applied'; agent: Agent; changed: boolean; sent: number }
-  | { status: 'pending'; waiting: number };
+/** What the agent book tells those who follow it. */
+export type AgentBookEvents = {
+  /** An agent's content changed, with its new content hash. */
+  agent: [agent: Agent, hash: string];
+};
 
-function hashAgent(agent: Agent): string {
-  return createHash('sha1').update(JSON.stringify(agent)).digest('base64url');
+export type AgentApply =
+  { status: 'applied'; agent: Agent; changed: boolean } | { status: 'pending'; waiting: number };
+
+interface Waiting {
+  update: AgentUpdate;
+  source: string;
+  at: number;
 }
 
 export class AgentBook {
+  readonly changes = new Emitter<AgentBookEvents>();
   readonly #o: Required<AgentBookOptions>;
   readonly #agents = new Map<string, Map<string, { agent: Agent; hash: string }>>();
-  readonly #pending = new Map<string, Array<{ update: AgentUpdate; source: string; at: number }>>();
+  /** Updates for a session (or project) that does not exist yet, kept until it appears. */
+  readonly #pending = new WaitingQueue<Waiting>({
+    maxKeys: MAX_PENDING_KEYS,
+    maxPerKey: MAX_PENDING_PER_KEY,
+  });
   #timer: TimerHandle | null = null;
 
   constructor(options: AgentBookOptions) {
-    this.#o = { stallMs: 600_000, ...options };
+    this.#o = { ...options, stallMs: options.stallMs ?? 600_000 };
     for (const agent of options.store.loadAgents()) this.#put(agent);
   }
 
@@ -47,7 +61,12 @@ export class AgentBook {
   apply(update: AgentUpdate, source: string): AgentApply {
     const now = this.#o.clock.now();
     const session = this.#resolve(update.sessionKey);
-    if (!session) return { status: 'pending', waiting: this.#keep(update, source, now) };
+    if (!session) {
+      return {
+        status: 'pending',
+        waiting: this.#pending.keep(update.sessionKey, { update, source, at: now }),
+      };
+    }
     return this.#applyTo(session, update, source, now);
   }
 
@@ -82,10 +101,9 @@ export class AgentBook {
   /** A session appeared or changed: updates that waited for it are applied now, in order. */
   sessionChanged(session: Session): void {
     for (const key of [session.id, session.project]) {
-      const waiting = this.#pending.get(key);
-      if (!waiting || this.#resolve(key)?.id !== session.id) continue;
-      this.#pending.delete(key);
-      for (const { update, source, at } of waiting) this.#applyTo(session, update, source, at);
+      if (!this.#pending.has(key) || this.#resolve(key)?.id !== session.id) continue;
+      for (const { update, source, at } of this.#pending.take(key))
+        this.#applyTo(session, update, source, at);
     }
   }
 
@@ -100,12 +118,10 @@ export class AgentBook {
 
   /** How many updates wait for a session that does not exist yet. */
   get pendingCount(): number {
-    let count = 0;
-    for (const list of this.#pending.values()) count += list.length;
-    return count;
+    return this.#pending.size;
   }
 
-  startStallWatch(intervalMs = Math.max(250, Math.min(5_000, this.#o.stallMs / 4))): void {
+  startStallWatch(intervalMs = stallWatchInterval(this.#o.stallMs)): void {
     this.stopStallWatch();
     this.#timer = this.#o.clock.setInterval(() => this.checkStalls(), intervalMs);
   }
@@ -122,7 +138,8 @@ export class AgentBook {
     for (const agents of this.#agents.values()) {
       for (const { agent } of agents.values()) {
         const working = agent.status === 'spawning' || agent.status === 'active' || agent.status === 'idle';
-        if (!working || agent.stalled || now - Date.parse(agent.updatedAt) < this.#o.stallMs) continue;
+        if (!working || agent.stalled || !isSilent(Date.parse(agent.updatedAt), now, this.#o.stallMs))
+          continue;
         // A subagent read from transcripts never says it finished: its silence is its end.
         if (agent.source === 'transcript')
           changed.push(this.#put({ ...agent, status: 'completed', endedAt: agent.updatedAt }));
@@ -131,7 +148,7 @@ export class AgentBook {
     }
     this.#o.store.saveAgents(changed);
     for (const agent of changed)
-      this.#o.publish(agent, this.#agents.get(agent.sessionId)!.get(agent.id)!.hash);
+      this.changes.emit('agent', agent, this.#agents.get(agent.sessionId)!.get(agent.id)!.hash);
   }
 
   #resolve(key: string): Session | undefined {
@@ -142,18 +159,6 @@ export class AgentBook {
     // Rare: the project's newest run is a plain Claude Code session; look for its latest build.
     const runs = this.#o.registry.list({ project: key, limit: 20 }).sessions;
     return runs.find(isBuild) ?? runs[0];
-  }
-
-  #keep(update: AgentUpdate, source: string, at: number): number {
-    const list = this.#pending.get(update.sessionKey) ?? [];
-    list.push({ update, source, at });
-    if (list.length > MAX_PENDING_PER_KEY) list.shift();
-    this.#pending.set(update.sessionKey, list);
-    if (this.#pending.size > MAX_PENDING_KEYS) {
-      const oldest = this.#pending.keys().next().value;
-      if (oldest !== undefined) this.#pending.delete(oldest);
-    }
-    return list.length;
   }
 
   #applyTo(session: Session, update: AgentUpdate, source: string, at: number): AgentApply {
@@ -185,7 +190,7 @@ export class AgentBook {
           tokensUsed: previous.tokensUsed,
           error: previous.error,
         });
-    if (same) return { status: 'applied', agent: previous, changed: false, sent: 0 };
+    if (same) return { status: 'applied', agent: previous, changed: false };
     const agent = this.#put({
       id: update.agentId,
       sessionId: session.id,
@@ -201,13 +206,13 @@ export class AgentBook {
       source: previous?.source ?? source,
     });
     this.#o.store.saveAgents([agent]);
-    const sent = this.#o.publish(agent, this.#agents.get(session.id)!.get(agent.id)!.hash);
-    return { status: 'applied', agent, changed: true, sent };
+    this.changes.emit('agent', agent, this.#agents.get(session.id)!.get(agent.id)!.hash);
+    return { status: 'applied', agent, changed: true };
   }
 
   #put(agent: Agent): Agent {
     const agents = this.#agents.get(agent.sessionId) ?? new Map<string, { agent: Agent; hash: string }>();
-    agents.set(agent.id, { agent, hash: hashAgent(agent) });
+    agents.set(agent.id, { agent, hash: contentHash(agent) });
     this.#agents.set(agent.sessionId, agents);
     return agent;
   }

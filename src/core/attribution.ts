@@ -10,14 +10,18 @@ import type { Session } from '../shared/protocol.js';
 import { sessionIdFor } from './session-rules.js';
 import type { TokenSample } from '../collector/types.js';
 import type { SessionRegistry } from './registry.js';
-import type { Store } from '../store/store.js';
+import type { ExternalSession, MetricsStorage, StateStorage } from './storage.js';
 
 /** Requests a little before a build's `started_at` belong to it: the agent starts before it writes. */
 export const LEAD_MS = 5 * 60_000;
 /** ...and a little after it ends (the final summary, the last push). */
 export const TRAIL_MS = 60_000;
-const LINK_PREFIX = 'claude:';
-const EXTERNAL_PREFIX = 'external:';
+
+/** What attribution reads and remembers. */
+export interface AttributionStorage {
+  metrics: MetricsStorage;
+  state: Pick<StateStorage, 'claudeLinks' | 'externalSessions'>;
+}
 
 export const isBuild = (s: Session) =>
   s.source === 'live' || s.source === 'push' || s.source === 'checkpoint';
@@ -37,31 +41,19 @@ function isUnder(dir: string, folder: string): boolean {
   return dir === folder || dir.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 }
 
-interface External {
-  claudeId: string;
-  workdir: string | null;
-}
-
 export class Attribution {
-  readonly #store: Store;
+  readonly #store: AttributionStorage;
   readonly #registry: SessionRegistry;
   /** Claude Code session id → the build its requests were seen in. */
-  readonly #links = new Map<string, string>();
+  readonly #links: Map<string, string>;
   /** Plain Claude Code sessions: buildcast session id → its Claude session and folder. */
-  readonly #externals = new Map<string, External>();
+  readonly #externals: Map<string, ExternalSession>;
 
-  constructor(store: Store, registry: SessionRegistry) {
+  constructor(store: AttributionStorage, registry: SessionRegistry) {
     this.#store = store;
     this.#registry = registry;
-    for (const [key, id] of store.metaWithPrefix(LINK_PREFIX))
-      this.#links.set(key.slice(LINK_PREFIX.length), id);
-    for (const [key, value] of store.metaWithPrefix(EXTERNAL_PREFIX)) {
-      try {
-        this.#externals.set(key.slice(EXTERNAL_PREFIX.length), JSON.parse(value) as External);
-      } catch {
-        // A damaged entry only loses the grouping of that one session's future requests.
-      }
-    }
+    this.#links = store.state.claudeLinks.all();
+    this.#externals = store.state.externalSessions.all();
   }
 
   /** The build a Claude Code session's requests were seen in, once known. */
@@ -152,7 +144,7 @@ export class Attribution {
   #link(claudeSessionId: string, id: string): void {
     if (this.#links.get(claudeSessionId) === id) return;
     this.#links.set(claudeSessionId, id);
-    this.#store.setMeta(LINK_PREFIX + claudeSessionId, id);
+    this.#store.state.claudeLinks.set(claudeSessionId, id);
   }
 
   /** A Claude Code session with no build around it still shows, as a session of its own. */
@@ -167,9 +159,9 @@ export class Attribution {
     const startedAt = new Date(sample.at).toISOString();
     let id = sessionIdFor(project, startedAt);
     for (let n = 2; this.#registry.get(id); n++) id = `${sessionIdFor(project, startedAt)}-${n}`;
-    const external: External = { claudeId, workdir: sample.cwd };
+    const external: ExternalSession = { claudeId, workdir: sample.cwd };
     this.#externals.set(id, external);
-    this.#store.setMeta(EXTERNAL_PREFIX + id, JSON.stringify(external));
+    this.#store.state.externalSessions.set(id, external);
     this.#registry.put({
       id,
       project,

@@ -7,16 +7,16 @@
  */
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
-import { TranscriptTailer, type FileOffset } from '../collector/transcript-tailer.js';
+import { TranscriptTailer, type OffsetStore } from '../collector/transcript-tailer.js';
 import type { TokenSample } from '../collector/types.js';
-import type { Store } from '../store/store.js';
 
 const LOGGED_PER_FILE = 3;
 const PROGRESS_LOG_MS = 2_000;
 
 export interface HistoryOptions {
   dirs: readonly string[];
-  store: Pick<Store, 'getMeta' | 'setMeta'>;
+  /** Where each transcript's read offset is kept. */
+  offsets: OffsetStore;
   clock: Clock;
   log: (line: string) => void;
   onSamples: (batch: TokenSample[]) => void;
@@ -33,20 +33,14 @@ export interface History {
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
-export function createHistory({ dirs, store, clock, log, onSamples, onProgress }: HistoryOptions): History {
+export function createHistory({ dirs, offsets, clock, log, onSamples, onProgress }: HistoryOptions): History {
   let backfill: BackfillProgress | null = null;
   let lastProgressLog = 0;
   const problems = new Map<string, number>();
   const tailer = new TranscriptTailer({
     dirs,
     clock,
-    offsets: {
-      get: (file) => {
-        const value = store.getMeta(`offset:${file}`);
-        return value ? (JSON.parse(value) as FileOffset) : null;
-      },
-      set: (file, value) => store.setMeta(`offset:${file}`, JSON.stringify(value)),
-    },
+    offsets,
     sink: {
       samples: onSamples,
       problem: (file, reason, line) => {

@@ -6,57 +6,95 @@
  * Foundry's side files, and announces changed metrics under the same change-only rule as
  * sessions.
  */
-import { createHash } from 'node:crypto';
 import type { Session, SessionMetrics } from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
+import { Emitter } from '../shared/emitter.js';
+import { contentHash } from '../shared/hash.js';
 import type { OtlpUsageTotals } from '../collector/otlp.js';
 import type { SideFileObservation, TokenSample } from '../collector/types.js';
 import { Attribution, isBuild, LEAD_MS } from './attribution.js';
 import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
 import type { SessionRegistry } from './registry.js';
-import type { Store } from '../store/store.js';
+import { isSilent } from './stall.js';
+import { WaitingQueue } from './waiting-queue.js';
+import type { MetricsStorage, StateStorage } from './storage.js';
 
 /** How long a recent request that fits no build waits for one before it starts a session of its own. */
 export const HOLD_MS = 2 * 60_000;
-const MAX_HELD = 10_000;
-/** Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too. */
-const EVENTS_PREFIX = 'otel-events:';
+const MAX_HELD_FOLDERS = 1_000;
+const MAX_HELD_PER_FOLDER = 10_000;
 /** Keys of the running totals made from OpenTelemetry metrics. */
 const METRIC_KEY = 'otelm:';
 
 export interface MetricsServiceOptions {
-  store: Store;
+  store: {
+    metrics: MetricsStorage;
+    state: Pick<StateStorage, 'claudeLinks' | 'externalSessions' | 'claudeWithEvents'>;
+  };
   registry: SessionRegistry;
   prices: Pricing;
   clock: Clock;
-  /** Sends a metrics frame; returns how many clients got it. */
-  publish: (metrics: SessionMetrics, hash: string) => number;
-  /** Subagent usage seen in transcripts: tokens added per agent of a session. */
-  onSubagents?: (usage: Array<{ sessionId: string; agentId: string; tokens: number; at: number }>) => void;
+  /** SPEC 2 stall window: a plain Claude Code session silent this long has ended (default 10 min). */
+  stallMs?: number;
   /** Delay that gathers a burst of samples into one recomputation per session. */
   settleMs?: number;
 }
 
+/** Tokens a subagent of a session used in one batch of transcript lines. */
+export interface SubagentUsage {
+  sessionId: string;
+  agentId: string;
+  tokens: number;
+  at: number;
+}
+
+/** What the metrics tell those who follow them. */
+export type MetricsEvents = {
+  /** A session's metrics changed, with their new content hash. */
+  metrics: [metrics: SessionMetrics, hash: string];
+  /** Subagents seen in transcripts used tokens. */
+  subagents: [usage: SubagentUsage[]];
+};
+
+interface Computed {
+  metrics: SessionMetrics;
+  hash: string;
+  /** What the figures were computed from (see {@link inputsOf}). */
+  inputs: string;
+}
+
+/**
+ * What a session's metrics depend on besides its samples: where and when it ran (which samples are
+ * its own) and its phases (which phase each request counts for). A change to anything else, such as
+ * the totals the metrics themselves set on the session, needs no recomputation.
+ */
+function inputsOf(session: Session): string {
+  const { workdir, project, source, startedAt, endedAt, phases, testIteration } = session;
+  return contentHash({ workdir, project, source, startedAt, endedAt, phases, testIteration });
+}
+
 export class MetricsService {
-  readonly #o: Required<Omit<MetricsServiceOptions, 'onSubagents'>> &
-    Pick<MetricsServiceOptions, 'onSubagents'>;
-  readonly #cache = new Map<string, { metrics: SessionMetrics; hash: string }>();
+  readonly changes = new Emitter<MetricsEvents>();
+  readonly #o: Required<MetricsServiceOptions>;
+  readonly #cache = new Map<string, Computed>();
   readonly #attribution: Attribution;
   readonly #withEvents = new Set<string>();
   readonly #currentIteration = new Map<string, number>();
   readonly #dirty = new Set<string>();
   #timer: TimerHandle | null = null;
-  /** Recent requests that fit no build yet (see {@link HOLD_MS}). */
-  readonly #held: TokenSample[] = [];
+  /** Recent requests that fit no build yet, by folder (see {@link HOLD_MS}); too many are not held. */
+  readonly #held = new WaitingQueue<TokenSample>({
+    maxKeys: MAX_HELD_FOLDERS,
+    maxPerKey: MAX_HELD_PER_FOLDER,
+    onEvict: (_folder, samples) => this.#attributeAll(samples, true),
+  });
   #heldTimer: TimerHandle | null = null;
-  /** The session being refreshed: its own totals update must not mark it dirty again. */
-  #refreshing: string | null = null;
 
   constructor(options: MetricsServiceOptions) {
-    this.#o = { settleMs: 50, ...options };
+    this.#o = { ...options, settleMs: options.settleMs ?? 50, stallMs: options.stallMs ?? 600_000 };
     this.#attribution = new Attribution(options.store, options.registry);
-    for (const key of options.store.metaWithPrefix(EVENTS_PREFIX).keys())
-      this.#withEvents.add(key.slice(EVENTS_PREFIX.length));
+    // Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too.
+    for (const id of options.store.state.claudeWithEvents.all().keys()) this.#withEvents.add(id);
   }
 
   /**
@@ -71,7 +109,7 @@ export class MetricsService {
     }
     for (const id of firsts) {
       this.#withEvents.add(id);
-      this.#o.store.setMeta(EVENTS_PREFIX + id, '1');
+      this.#o.store.state.claudeWithEvents.set(id, true);
       if (this.#o.store.metrics.deleteSamples(id, METRIC_KEY) > 0) {
         const linked = this.#attribution.buildForClaude(id);
         if (linked) this.#dirty.add(linked);
@@ -128,7 +166,7 @@ export class MetricsService {
    */
   #attributeAll(samples: readonly TokenSample[], final = false): void {
     const now = this.#o.clock.now();
-    const subagents = new Map<string, { sessionId: string; agentId: string; tokens: number; at: number }>();
+    const subagents = new Map<string, SubagentUsage>();
     for (const sample of samples) {
       const wait = !final && sample.source === 'transcript' && now - sample.at < HOLD_MS;
       const sessionId = wait
@@ -146,29 +184,25 @@ export class MetricsService {
       usage.at = Math.max(usage.at, sample.at);
       subagents.set(key, usage);
     }
-    if (subagents.size > 0) this.#o.onSubagents?.([...subagents.values()]);
+    if (subagents.size > 0) this.changes.emit('subagents', [...subagents.values()]);
     this.#schedule();
   }
 
   #hold(sample: TokenSample): void {
-    this.#held.push(sample);
-    if (this.#held.length > MAX_HELD)
-      this.#attributeAll(this.#held.splice(0, this.#held.length - MAX_HELD), true);
+    this.#held.keep(sample.cwd ?? '', sample);
     this.#heldTimer ??= this.#o.clock.setTimeout(() => {
       this.#heldTimer = null;
-      this.#attributeAll(this.#held.splice(0), true);
+      this.#attributeAll(this.#held.takeAll(), true);
     }, HOLD_MS);
   }
 
   /** Called on every session change: phases moved (attribution by phase changes), or a run appeared. */
   sessionChanged(session: Session): void {
-    if (session.id === this.#refreshing) return;
     // A build appeared: the requests waiting for one may belong to it.
-    if (this.#held.length > 0 && isBuild(session) && session.workdir) {
-      const waiting = this.#held.splice(0);
-      this.#attributeAll(waiting);
-    }
-    if (this.#cache.has(session.id) || (isBuild(session) && session.tokensTotal !== null)) {
+    if (this.#held.size > 0 && isBuild(session) && session.workdir) this.#attributeAll(this.#held.takeAll());
+    const cached = this.#cache.get(session.id);
+    if (cached?.inputs === inputsOf(session)) return;
+    if (cached || (isBuild(session) && session.tokensTotal !== null)) {
       this.#dirty.add(session.id);
       this.#schedule();
     }
@@ -196,7 +230,7 @@ export class MetricsService {
   close(): void {
     if (this.#heldTimer) this.#o.clock.clearTimeout(this.#heldTimer);
     this.#heldTimer = null;
-    if (this.#held.length > 0) this.#attributeAll(this.#held.splice(0), true);
+    if (this.#held.size > 0) this.#attributeAll(this.#held.takeAll(), true);
     this.flush();
   }
 
@@ -207,7 +241,7 @@ export class MetricsService {
     }, this.#o.settleMs);
   }
 
-  #entry(sessionId: string): { metrics: SessionMetrics; hash: string } | null {
+  #entry(sessionId: string): Computed | null {
     const cached = this.#cache.get(sessionId);
     if (cached) return cached;
     const session = this.#o.registry.get(sessionId);
@@ -217,7 +251,7 @@ export class MetricsService {
     return entry;
   }
 
-  #compute(session: Session): { metrics: SessionMetrics; hash: string } {
+  #compute(session: Session): Computed {
     const metrics = aggregateMetrics({
       sessionId: session.id,
       samples: this.#attribution.samplesOf(session),
@@ -226,7 +260,7 @@ export class MetricsService {
       iterations: this.#o.store.metrics.loadTestIterations(session.id),
       currentIteration: this.#currentIteration.get(session.id) ?? session.testIteration,
     });
-    return { metrics, hash: createHash('sha1').update(JSON.stringify(metrics)).digest('base64url') };
+    return { metrics, hash: contentHash(metrics), inputs: inputsOf(session) };
   }
 
   #refresh(id: string): void {
@@ -236,15 +270,10 @@ export class MetricsService {
     const next = this.#compute(session);
     this.#cache.set(id, next);
     const { tokens } = next.metrics;
-    this.#refreshing = id;
-    try {
-      if (tokens.requests > 0) this.#o.registry.setTotals(id, tokens.total, tokens.costUsd);
-      else if (session.tokensTotal !== null) this.#o.registry.setTotals(id, null, null);
-      if (!isBuild(session)) this.#touchExternal(session, next.metrics);
-    } finally {
-      this.#refreshing = null;
-    }
-    if (before?.hash !== next.hash) this.#o.publish(next.metrics, next.hash);
+    if (tokens.requests > 0) this.#o.registry.setTotals(id, tokens.total, tokens.costUsd);
+    else if (session.tokensTotal !== null) this.#o.registry.setTotals(id, null, null);
+    if (!isBuild(session)) this.#touchExternal(session, next.metrics);
+    if (before?.hash !== next.hash) this.changes.emit('metrics', next.metrics, next.hash);
   }
 
   /** Keeps a plain Claude Code session's summary line and change stamp in step with its usage. */
@@ -257,7 +286,7 @@ export class MetricsService {
     const detail = `${metrics.tokens.requests} requests${model ? ` · ${model}` : ''}`;
     const updatedAt = lastAt > session.updatedAt ? lastAt : session.updatedAt;
     if (detail === session.progressDetail && updatedAt === session.updatedAt) return;
-    const live = this.#o.clock.now() - Date.parse(updatedAt) < 10 * 60_000;
+    const live = !isSilent(Date.parse(updatedAt), this.#o.clock.now(), this.#o.stallMs);
     this.#o.registry.put({
       ...this.#o.registry.get(session.id)!,
       progressDetail: detail,

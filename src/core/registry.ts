@@ -4,9 +4,11 @@
  * moved forward by collector observations, written back through the write coalescer, and
  * announced to the hub only when a session's hash changes.
  */
-import { createHash } from 'node:crypto';
 import type { Session, SourceWarning } from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
+import { Emitter } from '../shared/emitter.js';
+import { contentHash } from '../shared/hash.js';
+import { Lru } from '../shared/lru.js';
 import type { PhaseObservation, SourceFault } from '../collector/types.js';
 import {
   applyObservation,
@@ -18,25 +20,26 @@ import {
 } from './session-rules.js';
 import { countSessions, listSessions } from './session-list.js';
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
-import type { Store } from '../store/store.js';
-import type { WriteCoalescer } from '../store/write-coalescer.js';
-
-/** The hash of a session's content (SPEC 2 "Push only changes"); nothing in it comes from the clock. */
-export function hashSession(session: Session): string {
-  return createHash('sha1').update(JSON.stringify(session)).digest('base64url');
-}
+import { RunIndex } from './run-index.js';
+import { SourceFaults } from './source-faults.js';
+import { stallWatchInterval } from './stall.js';
+import type { SessionStorage, SessionWriter } from './storage.js';
 
 export interface RegistryOptions {
-  store: Store;
-  writer: WriteCoalescer;
+  store: SessionStorage;
+  writer: SessionWriter;
   clock: Clock;
   /** SPEC 2 freshness window for live files, default 10 s. */
   freshMs?: number;
   /** SPEC 2 stall window, default 10 min. */
   stallMs?: number;
-  /** Called once per real change, with the new hash; returns how many clients were told. */
-  onChange?: (session: Session, hash: string) => number;
 }
+
+/** What the registry tells those who follow it. */
+export type RegistryEvents = {
+  /** A session's content changed (once per real change), with its new content hash. */
+  session: [session: Session, hash: string];
+};
 
 interface Entry extends SessionTrack {
   /** Computed when first needed: a restart with 10,000 sessions need not hash them all. */
@@ -48,44 +51,32 @@ interface Entry extends SessionTrack {
 const RAW_CACHE_SIZE = 256;
 
 export type ApplyResult =
-  | { status: 'changed'; session: Session; /** clients told of the change */ sent: number }
+  | { status: 'changed'; session: Session }
   | { status: 'unchanged'; session: Session }
   | { status: 'ignored'; session: Session | undefined; reason: string };
 
 export class SessionRegistry implements SessionReader {
-  readonly #store: Store;
-  readonly #writer: WriteCoalescer;
+  /** Every real change, as it happens: the hub, metrics, agents and side-file routing follow it. */
+  readonly changes = new Emitter<RegistryEvents>();
+  readonly #store: SessionStorage;
+  readonly #writer: SessionWriter;
   readonly #clock: Clock;
   readonly #freshMs: number;
   readonly #stallMs: number;
-  readonly #onChange: (session: Session, hash: string) => number;
   readonly #entries = new Map<string, Entry>();
-  /** Most recent session per project, for identity without `started_at`. */
-  readonly #latestByProject = new Map<string, string>();
-  /** Every run per work directory: side files and token samples look runs up by folder. */
-  readonly #byWorkdir = new Map<string, Set<string>>();
-  /** Which session a source file last spoke for, so a broken file's warning lands on it. */
-  readonly #sessionByFile = new Map<string, string>();
-  /** Faults from files that have no session yet (shown on health until a good read). */
-  readonly #orphanFaults = new Map<string, SourceWarning>();
-  readonly #rawCache = new Map<string, string>();
+  /** Latest run per project (identity without `started_at`) and runs per folder. */
+  readonly #index = new RunIndex();
+  readonly #faults = new SourceFaults();
+  readonly #rawCache = new Lru<string, string>(RAW_CACHE_SIZE);
   #sorted: Session[] | null = null;
   #stallTimer: TimerHandle | null = null;
 
-  constructor({
-    store,
-    writer,
-    clock,
-    freshMs = 10_000,
-    stallMs = 600_000,
-    onChange = () => 0,
-  }: RegistryOptions) {
+  constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000 }: RegistryOptions) {
     this.#store = store;
     this.#writer = writer;
     this.#clock = clock;
     this.#freshMs = freshMs;
     this.#stallMs = stallMs;
-    this.#onChange = onChange;
   }
 
   /** Restores every stored session (SPEC 7: a restart loses nothing). */
@@ -104,7 +95,7 @@ export class SessionRegistry implements SessionReader {
   }
 
   /** Starts periodic stall marking; `intervalMs` defaults to a fraction of the stall window. */
-  startStallWatch(intervalMs = Math.max(250, Math.min(5_000, this.#stallMs / 4))): void {
+  startStallWatch(intervalMs = stallWatchInterval(this.#stallMs)): void {
     this.stopStallWatch();
     this.#stallTimer = this.#clock.setInterval(() => this.checkStalls(), intervalMs);
   }
@@ -118,11 +109,10 @@ export class SessionRegistry implements SessionReader {
   apply(observation: PhaseObservation): ApplyResult {
     const now = this.#clock.now();
     const project = projectOf(observation.record, observation.workdir);
-    const latestId = this.#latestByProject.get(project);
     const identity = resolveIdentity(
       observation.record,
       project,
-      latestId ? this.#entries.get(latestId)?.session : undefined,
+      this.#index.latestOfProject(project),
       (id) => this.#entries.has(id),
       new Date(observation.dataTime).toISOString(),
     );
@@ -138,12 +128,12 @@ export class SessionRegistry implements SessionReader {
       entry?.session.startedAt ??
       (identity.kind === 'new' ? identity.startedAt : observation.record.startedAt!);
     let next = applyObservation(entry?.session, { id: identity.id, startedAt }, project, observation);
-    if (observation.file) {
-      this.#sessionByFile.set(observation.file, next.id);
-      this.#orphanFaults.delete(observation.file);
+    if (observation.file) this.#faults.spoke(observation.file, next.id);
+    if (!entry && next.workdir) {
+      const adopted = this.#faults.adopt(next.workdir, next.id);
+      if (adopted.length > 0) next = { ...next, warnings: [...next.warnings, ...adopted] };
     }
-    if (!entry && next.workdir) next = this.#adoptOrphans(next, next.workdir);
-    this.#cacheRaw(next.id, observation.raw);
+    this.#rawCache.set(next.id, observation.raw);
     const changed = next !== entry?.session;
     this.#remember(next, {
       dataTime: changed || !entry ? observation.dataTime : Math.max(entry.dataTime, observation.dataTime),
@@ -151,8 +141,8 @@ export class SessionRegistry implements SessionReader {
       lastSeenAt: now,
     });
     if (!changed) return { status: 'unchanged', session: next };
-    const sent = this.#commit(next, observation.raw);
-    return { status: 'changed', session: next, sent };
+    this.#commit(next, observation.raw);
+    return { status: 'changed', session: next };
   }
 
   /** A source could not be read: the session keeps its last good state and shows why (SPEC 7). */
@@ -162,13 +152,13 @@ export class SessionRegistry implements SessionReader {
       reason: fault.reason,
       at: new Date(fault.observedAt).toISOString(),
     };
-    const id = this.#sessionByFile.get(fault.file) ?? this.#sessionForWorkdir(fault.workdir);
+    const id = this.#faults.sessionOf(fault.file) ?? this.#index.latestForWorkdir(fault.workdir)?.id;
     const entry = id ? this.#entries.get(id) : undefined;
     if (!entry) {
-      this.#orphanFaults.set(fault.file, warning);
+      this.#faults.orphan(warning);
       return undefined;
     }
-    this.#sessionByFile.set(fault.file, entry.session.id);
+    this.#faults.spoke(fault.file, entry.session.id);
     const previous = entry.session.warnings.find((w) => w.file === fault.file);
     if (previous?.reason === fault.reason) return entry.session;
     const next: Session = {
@@ -182,8 +172,8 @@ export class SessionRegistry implements SessionReader {
 
   /** A file that had a problem was read well again: its warning goes (SPEC 7). */
   clearFault(file: string): void {
-    this.#orphanFaults.delete(file);
-    const id = this.#sessionByFile.get(file);
+    this.#faults.cleared(file);
+    const id = this.#faults.sessionOf(file);
     const entry = id ? this.#entries.get(id) : undefined;
     if (!entry || !entry.session.warnings.some((w) => w.file === file)) return;
     const next = { ...entry.session, warnings: entry.session.warnings.filter((w) => w.file !== file) };
@@ -208,7 +198,7 @@ export class SessionRegistry implements SessionReader {
    */
   put(session: Session, lastSeenAt = this.#clock.now()): boolean {
     const entry = this.#entries.get(session.id);
-    if (entry && hashSession(session) === this.#hashOf(entry)) return false;
+    if (entry && contentHash(session) === this.#hashOf(entry)) return false;
     const dataTime = Date.parse(session.updatedAt);
     this.#remember(session, { dataTime, liveDataTime: null, lastSeenAt });
     this.#commit(session);
@@ -229,23 +219,19 @@ export class SessionRegistry implements SessionReader {
     this.#commit(next);
   }
 
-  /** The most recent run of a project (by start), without scanning every session. */
+  /** The most recent run of a project (see {@link isLaterRun}), without scanning every session. */
   latestOfProject(project: string): Session | undefined {
-    const id = this.#latestByProject.get(project);
-    return id ? this.#entries.get(id)?.session : undefined;
+    return this.#index.latestOfProject(project);
   }
 
   /** Every run whose work directory is exactly `workdir`. */
   runsInWorkdir(workdir: string): Session[] {
-    const ids = this.#byWorkdir.get(workdir);
-    if (!ids) return [];
-    return [...ids].map((id) => this.#entries.get(id)!.session);
+    return this.#index.runsInWorkdir(workdir);
   }
 
   /** The most recent run in a work directory. */
   latestForWorkdir(workdir: string): Session | undefined {
-    const id = this.#sessionForWorkdir(workdir);
-    return id ? this.#entries.get(id)?.session : undefined;
+    return this.#index.latestForWorkdir(workdir);
   }
 
   /** Sets real token totals on a session (metrics sources). */
@@ -271,7 +257,7 @@ export class SessionRegistry implements SessionReader {
 
   /** Source problems that belong to no session yet. */
   orphanWarnings(): SourceWarning[] {
-    return [...this.#orphanFaults.values()];
+    return this.#faults.orphans();
   }
 
   get size(): number {
@@ -304,67 +290,26 @@ export class SessionRegistry implements SessionReader {
     return this.#sorted;
   }
 
-  /** Problems with a build's other files, seen before its first phase file, belong to it now. */
-  #adoptOrphans(session: Session, workdir: string): Session {
-    const prefix = workdir.endsWith('/') ? workdir : `${workdir}/`;
-    const adopted = [...this.#orphanFaults.entries()].filter(([file]) => file.startsWith(prefix));
-    if (adopted.length === 0) return session;
-    for (const [file] of adopted) {
-      this.#orphanFaults.delete(file);
-      this.#sessionByFile.set(file, session.id);
-    }
-    return { ...session, warnings: [...session.warnings, ...adopted.map(([, warning]) => warning)] };
-  }
-
-  #sessionForWorkdir(workdir: string | null): string | undefined {
-    if (!workdir) return undefined;
-    let best: Session | undefined;
-    for (const session of this.runsInWorkdir(workdir)) {
-      if (!best || session.startedAt > best.startedAt) best = session;
-    }
-    return best?.id;
-  }
-
   #remember(session: Session, track: Pick<Entry, 'dataTime' | 'liveDataTime' | 'lastSeenAt'>): void {
     const previous = this.#entries.get(session.id);
     const hash = previous?.session === session ? previous.hash : null;
     const { dataTime, liveDataTime, lastSeenAt } = track;
     this.#entries.set(session.id, { session, hash, dataTime, liveDataTime, lastSeenAt });
-    if (previous?.session.workdir !== session.workdir) {
-      if (previous?.session.workdir) this.#byWorkdir.get(previous.session.workdir)?.delete(session.id);
-      if (session.workdir) {
-        const ids = this.#byWorkdir.get(session.workdir) ?? new Set<string>();
-        ids.add(session.id);
-        this.#byWorkdir.set(session.workdir, ids);
-      }
+    if (previous?.session !== session) {
+      this.#index.put(session, previous?.session);
+      this.#sorted = null;
     }
-    const latestId = this.#latestByProject.get(session.project);
-    const latest = latestId ? this.#entries.get(latestId)?.session : undefined;
-    if (!latest || latest.id === session.id || session.startedAt >= latest.startedAt) {
-      this.#latestByProject.set(session.project, session.id);
-    }
-    if (previous?.session !== session) this.#sorted = null;
   }
 
-  #commit(session: Session, raw?: string): number {
+  /** Writes (the writer decides when; a final state goes at once) and tells the followers. */
+  #commit(session: Session, raw?: string): void {
     const entry = this.#entries.get(session.id)!;
     this.#writer.markDirty(session, raw);
-    // SPEC 2: a session's final state is written at once.
-    if (session.state === 'completed' || session.state === 'failed') this.#writer.flushNow();
-    return this.#onChange(session, this.#hashOf(entry));
+    this.changes.emit('session', session, this.#hashOf(entry));
   }
 
   #hashOf(entry: Entry): string {
-    entry.hash ??= hashSession(entry.session);
+    entry.hash ??= contentHash(entry.session);
     return entry.hash;
-  }
-
-  #cacheRaw(id: string, raw: string): void {
-    this.#rawCache.delete(id);
-    this.#rawCache.set(id, raw);
-    if (this.#rawCache.size > RAW_CACHE_SIZE) {
-      const oldest = this.#rawCache.keys().next().value;
-      if (oldest !== undefined) this.#rawCache.delete(oldest);
-    }
   }
 }

@@ -2,56 +2,49 @@
  * @module
  * Side files name a work directory, not a session: this finds the run they belong to (the
  * latest in that folder) and keeps them aside when it does not exist yet, so nothing a build
- * writes before its first phase file is lost (applied, in order, when the run appears).
+ * writes before its first phase file is lost (handed on, in order, when the run appears).
  */
 import type { Session } from '../shared/protocol.js';
+import { Emitter } from '../shared/emitter.js';
 import type { SideFileObservation } from '../collector/types.js';
 import type { SessionRegistry } from './registry.js';
+import { WaitingQueue } from './waiting-queue.js';
 
 const MAX_PENDING_FOLDERS = 100;
 const MAX_PENDING_PER_FOLDER = 500;
 
-export class WorkdirRouter {
-  readonly #registry: SessionRegistry;
-  readonly #deliver: (session: Session, observation: SideFileObservation) => void;
-  readonly #pending = new Map<string, SideFileObservation[]>();
+/** What the router tells those who follow it. */
+export type WorkdirRouterEvents = {
+  /** A side file, with the run it belongs to. */
+  side: [session: Session, observation: SideFileObservation];
+};
 
-  constructor(
-    registry: SessionRegistry,
-    deliver: (session: Session, observation: SideFileObservation) => void,
-  ) {
+export class WorkdirRouter {
+  readonly changes = new Emitter<WorkdirRouterEvents>();
+  readonly #registry: Pick<SessionRegistry, 'latestForWorkdir'>;
+  readonly #pending = new WaitingQueue<SideFileObservation>({
+    maxKeys: MAX_PENDING_FOLDERS,
+    maxPerKey: MAX_PENDING_PER_FOLDER,
+  });
+
+  constructor(registry: Pick<SessionRegistry, 'latestForWorkdir'>) {
     this.#registry = registry;
-    this.#deliver = deliver;
   }
 
   route(observation: SideFileObservation): void {
     const session = this.#registry.latestForWorkdir(observation.workdir);
-    if (session) {
-      this.#deliver(session, observation);
-      return;
-    }
-    const list = this.#pending.get(observation.workdir) ?? [];
-    list.push(observation);
-    if (list.length > MAX_PENDING_PER_FOLDER) list.shift();
-    this.#pending.set(observation.workdir, list);
-    if (this.#pending.size > MAX_PENDING_FOLDERS) {
-      const oldest = this.#pending.keys().next().value;
-      if (oldest !== undefined) this.#pending.delete(oldest);
-    }
+    if (session) this.changes.emit('side', session, observation);
+    else this.#pending.keep(observation.workdir, observation);
   }
 
-  /** A run appeared or changed: what waited for its folder is delivered now. */
+  /** A run appeared or changed: what waited for its folder is handed on now. */
   sessionChanged(session: Session): void {
-    if (!session.workdir) return;
-    const waiting = this.#pending.get(session.workdir);
-    if (!waiting) return;
-    this.#pending.delete(session.workdir);
-    for (const observation of waiting) this.#deliver(session, observation);
+    if (!session.workdir || !this.#pending.has(session.workdir)) return;
+    for (const observation of this.#pending.take(session.workdir))
+      this.changes.emit('side', session, observation);
   }
 
   get pendingCount(): number {
-    let count = 0;
-    for (const list of this.#pending.values()) count += list.length;
-    return count;
+    return this.#pending.size;
   }
 }

@@ -77,6 +77,15 @@ export class Hub {
     return this.#clients.size;
   }
 
+  /** How many clients follow a session now (those following all sessions, and that one's own). */
+  audience(sessionId: string): number {
+    let count = 0;
+    for (const client of this.#clients.values()) {
+      if (client.sessionId === null || client.sessionId === sessionId) count++;
+    }
+    return count;
+  }
+
   /** Session frames sent since start (for health and benchmarks). */
   get framesSent(): number {
     return this.#framesSent;

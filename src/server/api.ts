@@ -55,7 +55,7 @@ async function readJson(c: Context, maxBytes: number): Promise<{ text: string; v
 
 /** A session by id, or the latest run of a project when given a project name. */
 function findSession(registry: SessionRegistry, idOrProject: string): Session {
-  const session = registry.get(idOrProject) ?? registry.list({ project: idOrProject, limit: 1 }).sessions[0];
+  const session = registry.get(idOrProject) ?? registry.latestOfProject(idOrProject);
   if (!session) throw new ApiError(404, 'not_found', `no session "${idOrProject}"`);
   return session;
 }
@@ -160,7 +160,8 @@ export function createApiRoutes({
       dataTime: now,
     });
     const session = result.session;
-    const broadcastedTo = result.status === 'changed' ? result.sent : 0;
+    // The change went out (synchronously) to every client that follows this session.
+    const broadcastedTo = result.status === 'changed' ? hub.audience(result.session.id) : 0;
     return c.json({
       status: 'received',
       session_id: record.project ?? session?.project ?? null,
@@ -205,7 +206,7 @@ export function createApiRoutes({
       agent_id: result.agent.id,
       agent_status: result.agent.status,
       changed: result.changed,
-      broadcasted_to: result.sent,
+      broadcasted_to: result.changed ? hub.audience(result.agent.sessionId) : 0,
     });
   });
 
@@ -230,8 +231,12 @@ export function createApiRoutes({
         throw new ApiError(400, 'bad_fields', 'body is empty: send a log line or a JSON event');
     }
     const line = logs.append(session.id, entry, clock.now());
-    const sent = hub.broadcastLog(session.id, [line]);
-    return c.json({ status: 'received', session_id: session.id, sequence: line.seq, broadcasted_to: sent });
+    return c.json({
+      status: 'received',
+      session_id: session.id,
+      sequence: line.seq,
+      broadcasted_to: hub.audience(session.id),
+    });
   });
 
   return api;

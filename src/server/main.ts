@@ -4,30 +4,28 @@
  * wires them so data flows one way (collector → registry/store → hub → clients), and owns
  * shutdown. Nothing else creates these or reads the environment.
  */
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { contentHash } from '../shared/hash.js';
 import { Collector } from '../collector/collector.js';
 import { discoverClaudeDirs } from '../collector/claude-dirs.js';
+import { loadPricing } from '../collector/pricing-file.js';
 import type { TranscriptTailer } from '../collector/transcript-tailer.js';
-import { createApp } from './app.js';
-import type { Config } from './config.js';
-import { Hub } from '../live/hub.js';
-import { BuildActivity } from '../core/activity.js';
-import { AgentBook } from '../core/agent-book.js';
+import { createDomain, type Domain } from '../core/domain.js';
 import { createHistory } from '../core/history.js';
-import { LogBook } from '../core/log-book.js';
-import { buildPlan } from '../core/plan.js';
-import { WorkdirRouter } from '../core/workdir-router.js';
-import { MetricsService } from '../core/metrics-service.js';
-import { loadPricing } from '../core/pricing.js';
-import { SessionRegistry } from '../core/registry.js';
+import { PriceTable } from '../core/pricing.js';
+import type { AgentBook } from '../core/agent-book.js';
+import type { MetricsService } from '../core/metrics-service.js';
+import type { SessionRegistry } from '../core/registry.js';
+import { Hub } from '../live/hub.js';
 import { openStore } from '../store/store.js';
 import { WriteCoalescer } from '../store/write-coalescer.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
 
 /** The folder holding package.json, public/ and dist/ (this file is in src/server or dist/src/server). */
 export const packageRoot = (() => {
@@ -74,93 +72,48 @@ export async function startServer(
     clock,
     onError: (error) => log(`storage write failed, will retry: ${(error as Error).message}`),
   });
-  const problems = new Map<string, string>();
-  const logs = new LogBook(store.activity);
-  let hub: Hub | null = null;
-  let metrics: MetricsService | null = null;
-  let agents: AgentBook | null = null;
-  let router: WorkdirRouter | null = null;
-  const registry = new SessionRegistry({
-    store,
-    writer,
-    clock,
-    freshMs: config.freshMs,
-    stallMs: config.stallMs,
-    onChange: (session, hash) => {
-      const sent = hub?.publish(session, hash) ?? 0;
-      metrics?.sessionChanged(session);
-      router?.sessionChanged(session);
-      agents?.sessionChanged(session);
-      return sent;
-    },
-  });
-  const restored = registry.load();
   const pricing = loadPricing({
     builtin: path.join(packageRoot, 'data', 'pricing.json'),
     override: config.pricing ?? defaultPricing ?? null,
     overrideOptional: config.pricing === null,
   });
   for (const problem of pricing.problems) log(`pricing: ${problem}`);
-  metrics = new MetricsService({
+
+  const domain = createDomain({
     store,
-    registry,
-    prices: pricing.table,
+    writer,
     clock,
-    publish: (m, hash) => hub?.publishMetrics(m, hash) ?? 0,
-    onSubagents: (usage) => {
-      for (const { sessionId, agentId, tokens, at } of usage)
-        agents?.addSubagentUsage(sessionId, agentId, tokens, at);
-    },
-  });
-  agents = new AgentBook({
-    store: store.activity,
-    registry,
-    clock,
+    prices: new PriceTable(pricing.entries),
+    freshMs: config.freshMs,
     stallMs: config.stallMs,
-    publish: (agent, hash) => hub?.publishAgent(agent, hash) ?? 0,
   });
-  hub = new Hub({
+  const { registry, metrics, agents, logs } = domain;
+  const restored = registry.load();
+
+  const hub = new Hub({
     clock,
     heartbeatMs: config.heartbeatMs,
     metrics: (sessionId) => metrics.current(sessionId),
     snapshot: (sessionId) => {
       if (sessionId === null) return registry.entries(200);
       const session = registry.get(sessionId);
-      return session ? [{ session, hash: registry.hash(sessionId)! }] : [];
+      const hash = registry.hash(sessionId);
+      return session && hash ? [{ session, hash }] : [];
     },
     onDrop: (_client, reason) => log(`dropped a client: ${reason}`),
   });
-  const activity = new BuildActivity({
-    store,
-    logs,
-    agents,
-    hub,
-    // Builder's tasks are part of the plan shown with the session: announce it again.
-    onTasks: (session) => {
-      const plan = buildPlan(session, activity.tasks(session.id));
-      hub?.publishPlan(session.id, plan, createHash('sha1').update(JSON.stringify(plan)).digest('base64url'));
-    },
-  });
-  router = new WorkdirRouter(registry, (session, observation) => {
-    metrics!.applySide(session, observation);
-    activity.apply(session, observation);
-  });
+  connectLive(domain, hub);
 
+  const problems = new Map<string, string>();
   const collector = new Collector({
     roots: config.roots,
     checkpoints: config.checkpoints,
     clock,
     debounceMs: config.debounceMs,
-    lineOffsets: {
-      get: (file) => {
-        const value = store.getMeta(`lines:${file}`);
-        return value ? (JSON.parse(value) as { offset: number; ino: number }) : null;
-      },
-      set: (file, value) => store.setMeta(`lines:${file}`, JSON.stringify(value)),
-    },
+    lineOffsets: store.state.lineOffsets,
     sink: {
       observe: (observation) => registry.apply(observation),
-      side: (observation) => router!.route(observation),
+      side: (observation) => domain.router.route(observation),
       cleared: (file) => registry.clearFault(file),
       fault: (fault) => {
         log(`problem with ${fault.file}: ${fault.reason}`);
@@ -183,11 +136,11 @@ export async function startServer(
       : [];
   const history = createHistory({
     dirs: claudeDirs,
-    store,
+    offsets: store.state.transcriptOffsets,
     clock,
     log,
-    onSamples: (batch) => metrics!.ingest(batch),
-    onProgress: (progress) => hub?.broadcastBackfill(progress),
+    onSamples: (batch) => metrics.ingest(batch),
+    onProgress: (progress) => hub.broadcastBackfill(progress),
   });
   const { tailer } = history;
 
@@ -198,8 +151,8 @@ export async function startServer(
     clock,
     metrics,
     agents,
-    plan: (session) => buildPlan(session, activity.tasks(session.id)),
-    tasks: (sessionId) => activity.tasks(sessionId),
+    plan: domain.plan,
+    tasks: (sessionId) => domain.activity.tasks(sessionId),
     packageRoot,
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
@@ -252,7 +205,7 @@ export async function startServer(
       agents.stopStallWatch();
       await collector.close();
       await tailer.close();
-      hub!.closeAll();
+      hub.closeAll();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -275,4 +228,17 @@ export async function startServer(
     tailer,
     close,
   };
+}
+
+/** Every change the domain makes reaches the clients that follow it, under the change-only rule. */
+function connectLive(domain: Domain, hub: Hub): void {
+  domain.registry.changes.on('session', (session, hash) => hub.publish(session, hash));
+  domain.metrics.changes.on('metrics', (metrics, hash) => hub.publishMetrics(metrics, hash));
+  domain.agents.changes.on('agent', (agent, hash) => hub.publishAgent(agent, hash));
+  domain.logs.changes.on('lines', (sessionId, lines) => hub.broadcastLog(sessionId, lines));
+  // Builder's tasks are part of the plan shown with the session: announce it again.
+  domain.activity.changes.on('tasks', (session) => {
+    const plan = domain.plan(session);
+    hub.publishPlan(session.id, plan, contentHash(plan));
+  });
 }

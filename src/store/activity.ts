@@ -4,22 +4,12 @@
  * Part of the store: only the store modules speak SQL.
  */
 import type Database from 'better-sqlite3';
+import type { ActivityStorage } from '../core/storage.js';
 import type { Agent, LogLevel, LogLine } from '../shared/protocol.js';
-
-export interface ActivityStore {
-  saveAgents(agents: readonly Agent[]): void;
-  loadAgents(): Agent[];
-  /** Appends lines and drops all but the newest `keep` of that session (one transaction). */
-  appendLogs(sessionId: string, lines: readonly LogLine[], keep: number): void;
-  /** The newest `limit` lines of a session, oldest first. */
-  loadLogs(sessionId: string, limit: number): LogLine[];
-  /** The highest line number stored for a session (0 when none). */
-  lastLogSeq(sessionId: string): number;
-}
 
 const LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
 
-export function createActivityStore(db: Database.Database): ActivityStore {
+export function createActivityStore(db: Database.Database): ActivityStorage {
   const upsertAgent = db.prepare<{ session_id: string; agent_id: string; data: string }>(
     `INSERT INTO agents (session_id, agent_id, data) VALUES (@session_id, @agent_id, @data)
      ON CONFLICT (session_id, agent_id) DO UPDATE SET data = excluded.data`,

@@ -5,29 +5,8 @@
  * store modules speak SQL.
  */
 import type Database from 'better-sqlite3';
-import type { TestIteration } from '../shared/protocol.js';
+import type { MetricsStorage } from '../core/storage.js';
 import type { TokenSample } from '../collector/types.js';
-
-export interface MetricsStore {
-  /**
-   * Stores samples not seen before, and raises the figures of a request seen before when a later
-   * line of its stream shows more (one transaction); returns the samples that changed anything.
-   */
-  insertSamples(samples: readonly TokenSample[]): TokenSample[];
-  /** Stores samples whose figures may grow (running totals from metrics), replacing by key. */
-  replaceSamples(samples: readonly TokenSample[]): void;
-  /** Samples whose cwd is `workdir` or below it, within [from, to] (ms). */
-  samplesUnder(workdir: string, from: number, to: number): TokenSample[];
-  /** Samples tagged with a project (OpenTelemetry `buildcast.project`) within [from, to]. */
-  samplesForProject(project: string, from: number, to: number): TokenSample[];
-  /** Samples of one Claude Code session. */
-  samplesForClaudeSession(claudeSessionId: string): TokenSample[];
-  /** Removes samples of a Claude Code session whose key starts with `prefix`; returns how many. */
-  deleteSamples(claudeSessionId: string, keyPrefix: string): number;
-  countSamples(): number;
-  saveTestIteration(sessionId: string, iteration: TestIteration): void;
-  loadTestIterations(sessionId: string): TestIteration[];
-}
 
 interface SampleRow {
   key: string;
@@ -81,7 +60,7 @@ function fromRow(row: SampleRow): TokenSample {
   };
 }
 
-export function createMetricsStore(db: Database.Database): MetricsStore {
+export function createMetricsStore(db: Database.Database): MetricsStorage {
   // One row per request, ever: a repeat is no news unless it shows more tokens (the final line
   // of a streamed response), and then the row keeps the larger figures.
   const insert = db.prepare<SampleRow>(

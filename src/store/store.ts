@@ -19,22 +19,18 @@ import type {
   SessionState,
   SourceWarning,
 } from '../shared/protocol.js';
-import { createActivityStore, type ActivityStore } from './activity.js';
-import { createMetricsStore, type MetricsStore } from './metrics.js';
+import type { ActivityStorage, MetricsStorage, SessionStorage, SessionWrite } from '../core/storage.js';
+import { createActivityStore } from './activity.js';
+import { createMetricsStore } from './metrics.js';
+import { createStateStore, type StoredState } from './state.js';
 import { migrations, runMigrations, SESSION_COLUMNS } from './migrations.js';
 import type { Migration, PhaseRow, SessionParams, SessionRow, WarningRow } from './migrations.js';
 
 /** Raw phase files larger than this many UTF-8 bytes are stored cut short, with a note. */
 export const MAX_RAW_BYTES = 1024 * 1024;
 
-/** One session to write; `raw` undefined keeps the stored raw text, null clears it. */
-export interface SessionWrite {
-  session: Session;
-  raw?: string | null;
-}
-
 /** Everything buildcast keeps across restarts. */
-export interface Store {
+export interface Store extends SessionStorage {
   /** The file the store lives in, or `:memory:`. */
   readonly path: string;
   /** Every stored session, fully rebuilt (timeline, warnings), oldest `updatedAt` first. */
@@ -46,17 +42,12 @@ export interface Store {
   /** Removes a session with its phases and warnings; false when there was no such session. */
   deleteSession(id: string): boolean;
   countSessions(): number;
-  /** A small stored value (for example a transcript byte offset); null when unset. */
-  getMeta(key: string): string | null;
-  setMeta(key: string, value: string): void;
-  /** Sets many values in one transaction. */
-  setMetaMany(entries: Iterable<readonly [string, string]>): void;
-  /** Every stored value whose key starts with `prefix`, for restoring a whole family at once. */
-  metaWithPrefix(prefix: string): Map<string, string>;
+  /** Small typed values kept between restarts (offsets, links, tasks). */
+  readonly state: StoredState;
   /** Token samples and test iterations. */
-  readonly metrics: MetricsStore;
+  readonly metrics: MetricsStorage;
   /** Agents and log tails. */
-  readonly activity: ActivityStore;
+  readonly activity: ActivityStorage;
   /** Checkpoints the WAL and closes the file. Safe to call more than once. */
   close(): void;
 }
@@ -143,13 +134,6 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
   );
   const deleteSessionRow = db.prepare<{ id: string }>('DELETE FROM sessions WHERE id = @id');
   const countRows = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
-  const selectMeta = db.prepare<{ key: string }, string>('SELECT value FROM kv WHERE key = @key').pluck();
-  const upsertMeta = db.prepare<{ key: string; value: string }>(
-    'INSERT INTO kv (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  const selectMetaPrefix = db.prepare<{ prefix: string }, { key: string; value: string }>(
-    'SELECT key, value FROM kv WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
-  );
 
   const saveAll = db.transaction((batch: readonly SessionWrite[]) => {
     for (const { session, raw } of batch) {
@@ -162,12 +146,10 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
       );
     }
   });
-  const setAllMeta = db.transaction((entries: Iterable<readonly [string, string]>) => {
-    for (const [key, value] of entries) upsertMeta.run({ key, value });
-  });
 
   return {
     path: file,
+    state: createStateStore(db),
     metrics: createMetricsStore(db),
     activity: createActivityStore(db),
     loadSessions() {
@@ -188,15 +170,6 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     },
     deleteSession: (id) => deleteSessionRow.run({ id }).changes > 0,
     countSessions: () => countRows.get() ?? 0,
-    getMeta: (key) => selectMeta.get({ key }) ?? null,
-    setMeta(key, value) {
-      upsertMeta.run({ key, value });
-    },
-    setMetaMany(entries) {
-      setAllMeta(entries);
-    },
-    metaWithPrefix: (prefix) =>
-      new Map(selectMetaPrefix.all({ prefix }).map(({ key, value }) => [key, value] as const)),
     close() {
       if (!db.open) return;
       try {

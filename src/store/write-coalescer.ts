@@ -6,7 +6,8 @@
  */
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Session, SessionState } from '../shared/protocol.js';
-import type { SessionWrite, Store } from './store.js';
+import type { SessionWrite } from '../core/storage.js';
+import type { Store } from './store.js';
 
 export interface WriteCoalescerOptions {
   /** Only `saveSessions` is used, so a test may wrap or replace it. */

@@ -220,8 +220,8 @@ describe('agent stall marking', () => {
       registry,
       clock,
       stallMs: 60_000,
-      publish: (agent) => (published.push(agent), 1),
     });
+    book.changes.on('agent', (agent) => published.push(agent));
     const update = (body: Record<string, unknown>) => {
       const result = parseAgentUpdate({ session_id: 'weather-app', ...body });
       if (!result.ok) throw new Error(result.problem.message);

@@ -14,23 +14,14 @@ import { WriteCoalescer } from '../../src/store/write-coalescer.js';
 function setup() {
   const clock = new FakeClock('2026-11-20T14:00:00Z');
   const store = openStore(':memory:');
-  let metrics: MetricsService | null = null;
-  const registry = new SessionRegistry({
-    store,
-    writer: new WriteCoalescer({ store, clock }),
-    clock,
-    onChange: (session) => {
-      metrics?.sessionChanged(session);
-      return 0;
-    },
-  });
-  metrics = new MetricsService({
+  const registry = new SessionRegistry({ store, writer: new WriteCoalescer({ store, clock }), clock });
+  const metrics = new MetricsService({
     store,
     registry,
     clock,
     prices: { costOf: () => null, contextWindow: () => null },
-    publish: () => 0,
   });
+  registry.changes.on('session', (session) => metrics.sessionChanged(session));
   return { clock, store, registry, metrics };
 }
 

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PriceTable, contextLevel, normalizeModelId } from '../../src/core/pricing.js';
 import {
-  PriceTable,
-  contextLevel,
   defaultBuiltinPricingPath,
   loadPricing,
-  normalizeModelId,
-} from '../../src/core/pricing.js';
+  type PricingFiles,
+} from '../../src/collector/pricing-file.js';
+
+/** Reads the files as the composition root does, into the table the domain prices with. */
+function load(files: PricingFiles): { table: PriceTable; problems: string[] } {
+  const { entries, problems } = loadPricing(files);
+  return { table: new PriceTable(entries), problems };
+}
 
 const BUILTIN = fileURLToPath(new URL('../../data/pricing.json', import.meta.url));
 
@@ -28,7 +33,7 @@ async function overrideFile(content: unknown): Promise<string> {
 }
 
 const shipped = (): PriceTable => {
-  const { table, problems } = loadPricing({ builtin: BUILTIN });
+  const { table, problems } = load({ builtin: BUILTIN });
   expect(problems).toEqual([]);
   return table;
 };
@@ -74,7 +79,7 @@ describe('the user override file', () => {
         'acme-coder-2': { input: 0.5, output: 1.5, cacheWrite: 0, cacheRead: 0 },
       },
     });
-    const { table, problems } = loadPricing({ builtin: BUILTIN, override });
+    const { table, problems } = load({ builtin: BUILTIN, override });
     expect(problems).toEqual([]);
     expect(table.priceOf('claude-sonnet-4-5-20250929')).toEqual({
       input: 6,
@@ -104,7 +109,7 @@ describe('the user override file', () => {
         'acme-coder-2': { input: 0.5, output: 1.5, cacheWrite: 0.6, cacheRead: 0.05 },
       },
     });
-    const { table, problems } = loadPricing({ builtin: BUILTIN, override });
+    const { table, problems } = load({ builtin: BUILTIN, override });
     expect(problems).toEqual([
       `${override}: models["claude-opus-4-6"].input: expected a non-negative number of dollars per million tokens, got -5`,
       `${override}: models["claude-haiku-4-5"].input: expected a non-negative number of dollars per million tokens, got "1"`,
@@ -121,13 +126,13 @@ describe('the user override file', () => {
 
   it('reports a file that is not JSON, or not in US dollars, and ignores it', async () => {
     const broken = await overrideFile('{"models": {');
-    const first = loadPricing({ builtin: BUILTIN, override: broken });
+    const first = load({ builtin: BUILTIN, override: broken });
     expect(first.problems).toHaveLength(1);
     expect(first.problems[0]).toMatch(new RegExp(`^${broken.replace(/[\\/.]/g, '\\$&')}: invalid JSON: `));
     expect(first.table.priceOf('claude-sonnet-4-5')?.input).toBe(3);
 
     const euros = await overrideFile({ currency: 'EUR', models: { 'claude-sonnet-4-5': { input: 1 } } });
-    const second = loadPricing({ builtin: BUILTIN, override: euros });
+    const second = load({ builtin: BUILTIN, override: euros });
     expect(second.problems).toEqual([
       `${euros}: currency "EUR" is not supported (prices are US dollars); file ignored`,
     ]);
@@ -136,16 +141,16 @@ describe('the user override file', () => {
 
   it('complains about a missing override file unless it is the optional default', () => {
     const missing = path.join(dir, 'nope', 'pricing.json');
-    const strict = loadPricing({ builtin: BUILTIN, override: missing });
+    const strict = load({ builtin: BUILTIN, override: missing });
     expect(strict.problems).toHaveLength(1);
     expect(strict.problems[0]).toContain(`${missing}: cannot read pricing: ENOENT`);
-    const optional = loadPricing({ builtin: BUILTIN, override: missing, overrideOptional: true });
+    const optional = load({ builtin: BUILTIN, override: missing, overrideOptional: true });
     expect(optional.problems).toEqual([]);
     expect(optional.table.size).toBe(strict.table.size);
   });
 
   it('leaves every cost unknown when even the shipped table cannot be read', () => {
-    const { table, problems } = loadPricing({ builtin: path.join(dir, 'missing.json') });
+    const { table, problems } = load({ builtin: path.join(dir, 'missing.json') });
     expect(problems).toHaveLength(1);
     expect(table.size).toBe(0);
     expect(

@@ -44,11 +44,8 @@ describe('session registry', () => {
       writer,
       clock,
       ...options,
-      onChange: (session) => {
-        changes.push(session);
-        return 1;
-      },
     });
+    registry.changes.on('session', (session) => changes.push(session));
     return { clock, store, writer, registry, changes };
   }
 

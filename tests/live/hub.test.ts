@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
 import type { ServerMessage, Session } from '../../src/shared/protocol.js';
 import { Hub, type Transport } from '../../src/live/hub.js';
-import { hashSession } from '../../src/core/registry.js';
+import { contentHash as hashSession } from '../../src/shared/hash.js';
 import { makeSession } from '../render/fixtures.js';
 
 class RecordingTransport implements Transport {

@@ -177,7 +177,7 @@ describe('sessions', () => {
       { session: live, raw: 'live raw' },
       { session: done, raw: 'done raw' },
     ]);
-    first.setMeta('transcript:/a.jsonl', '4096');
+    first.state.transcriptOffsets.set('/a.jsonl', { offset: 4096, size: 4096, ino: 7 });
     first.close();
 
     const second = open(file);
@@ -185,7 +185,7 @@ describe('sessions', () => {
     expect(second.loadSessions()).toEqual([done, live]);
     expect(second.loadRaw(live.id)).toBe('live raw');
     expect(second.loadRaw(done.id)).toBe('done raw');
-    expect(second.getMeta('transcript:/a.jsonl')).toBe('4096');
+    expect(second.state.transcriptOffsets.get('/a.jsonl')).toEqual({ offset: 4096, size: 4096, ino: 7 });
     expect(second.countSessions()).toBe(2);
   });
 
@@ -273,31 +273,6 @@ describe('sessions', () => {
       store.saveSessions([{ session: makeSession({ id: 'fine' }) }, { session: broken }]),
     ).toThrow();
     expect(store.loadSessions().map((s) => s.id)).toEqual(['weather-app-20261120T140211Z']);
-  });
-});
-
-describe('meta values', () => {
-  it('sets, overwrites, lists by prefix and survives a reopen', () => {
-    const file = path.join(dir, 'buildcast.db');
-    const store = open(file);
-    expect(store.getMeta('missing')).toBeNull();
-    store.setMeta('offset:/a.jsonl', '10');
-    store.setMetaMany([
-      ['offset:/a.jsonl', '20'],
-      ['offset:/b.jsonl', '30'],
-      ['other', 'x'],
-    ]);
-    expect(store.getMeta('offset:/a.jsonl')).toBe('20');
-    store.close();
-
-    const reopened = open(file);
-    expect(reopened.metaWithPrefix('offset:')).toEqual(
-      new Map([
-        ['offset:/a.jsonl', '20'],
-        ['offset:/b.jsonl', '30'],
-      ]),
-    );
-    expect(reopened.getMeta('other')).toBe('x');
   });
 });
 

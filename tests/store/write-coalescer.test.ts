@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
 import type { Session } from '../../src/shared/protocol.js';
 import { openStore } from '../../src/store/store.js';
-import type { SessionWrite, Store } from '../../src/store/store.js';
+import type { SessionWrite } from '../../src/core/storage.js';
+import type { Store } from '../../src/store/store.js';
 import { WriteCoalescer } from '../../src/store/write-coalescer.js';
 
 function makeSession(overrides: Partial<Session> = {}): Session {
