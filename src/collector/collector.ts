@@ -5,7 +5,8 @@
  * faults to its sink. It knows files and formats, nothing about HTTP or SQL.
  */
 import path from 'node:path';
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { Scheduler } from '../shared/scheduler.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { parseEventLine } from './events-file.js';
 import { LineTail, type LineOffsetStore } from './line-tail.js';
@@ -92,8 +93,7 @@ export class Collector {
     checkpoints: readonly string[];
   };
   readonly #lineTail: LineTail;
-  readonly #timers = new Map<string, { handle: TimerHandle; run: () => void }>();
-  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #scheduler: Scheduler;
   readonly #watchers: Watcher[] = [];
   /** Reads that failed to parse once are retried a single time: the watcher often fires mid-write. */
   readonly #retried = new Set<string>();
@@ -101,6 +101,12 @@ export class Collector {
 
   constructor({ lineOffsets, ...options }: CollectorOptions) {
     this.#options = { debounceMs: 100, checkpoints: [], ...options };
+    const { clock, debounceMs, sink } = this.#options;
+    this.#scheduler = new Scheduler({
+      clock,
+      windowMs: debounceMs,
+      onError: (key, error) => sink.problem?.(key, error instanceof Error ? error.message : String(error)),
+    });
     const memory = new Map<string, { offset: number; ino: number }>();
     this.#lineTail = new LineTail(
       lineOffsets ?? {
@@ -162,50 +168,28 @@ export class Collector {
     await Promise.all(ready);
   }
 
-  /** Reads a phase file now (also used by tests and by the first scan). */
-  async readPhaseFile(file: string): Promise<void> {
-    await this.#readPhaseFile(file);
-  }
-
-  /** Waits for every scheduled and running read to finish (tests, shutdown). */
+  /** Waits for every running read, and any read owed after it, to finish (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+    await this.#scheduler.settle();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer.handle);
-    this.#timers.clear();
     await Promise.all(this.#watchers.map((watcher) => watcher.close()));
-    await this.settle();
+    await this.#scheduler.close();
   }
 
-  /** Collapses events for one key within the debounce window into one run of `work`. */
+  /**
+   * Collapses events for one key into one run of `work` at the end of a window that opens at the
+   * first event: a read already due will see later writes, and steady events cannot postpone it.
+   */
   #schedule(key: string, work: () => Promise<void>): void {
-    if (this.#closed) return;
-    const { clock, debounceMs } = this.#options;
-    // The window opens at the first event and is not pushed back by later ones: a read already
-    // due will see their writes, and a steady stream of events cannot postpone it forever.
-    if (this.#timers.has(key)) return;
-    const run = () => {
-      this.#timers.delete(key);
-      // One read per key at a time; a read requested meanwhile runs after it.
-      const previous = this.#inFlight.get(key) ?? Promise.resolve();
-      const running = previous.then(work, work).finally(() => {
-        if (this.#inFlight.get(key) === running) this.#inFlight.delete(key);
-      });
-      this.#inFlight.set(key, running);
-    };
-    this.#timers.set(key, { handle: clock.setTimeout(run, debounceMs), run });
+    if (!this.#closed) this.#scheduler.schedule(key, work);
   }
 
   /** Runs every debounced read now and waits for all of them (start-up: builds before transcripts). */
   async flushPending(): Promise<void> {
-    for (const timer of [...this.#timers.values()]) {
-      this.#options.clock.clearTimeout(timer.handle);
-      timer.run();
-    }
-    await this.settle();
+    await this.#scheduler.flush();
   }
 
   async #readPhaseFile(file: string): Promise<void> {
