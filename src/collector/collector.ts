@@ -33,8 +33,13 @@ export interface CollectorSink {
   fault(fault: SourceFault): void;
   /** A side file that had a problem was read well again. */
   cleared?(file: string): void;
-  /** Folder-level problems (permissions, vanished roots), reported once each. */
+  /**
+   * Problems of a folder or of a file that is not read (permissions, a missing or removed root,
+   * a FIFO named like a build file, polling for want of OS watchers), reported once each.
+   */
   problem?(where: string, reason: string): void;
+  /** A problem reported for `where` is over. */
+  resolved?(where: string): void;
 }
 
 export interface CollectorOptions {
@@ -121,6 +126,8 @@ export class Collector {
     const { roots, checkpoints, sink } = this.#options;
     const ready: Array<Promise<void>> = [];
     const problem = (where: string, reason: string) => sink.problem?.(where, reason);
+    const resolved = (where: string) => sink.resolved?.(where);
+    const clock = this.#options.clock;
     if (roots.length > 0) {
       ready.push(
         new Promise((resolve) => {
@@ -139,7 +146,9 @@ export class Collector {
                 else this.#schedule(file, () => this.#readLines(file));
               },
               onProblem: problem,
+              onResolved: resolved,
               onReady: resolve,
+              clock,
             }),
           );
         }),
@@ -159,7 +168,9 @@ export class Collector {
                 this.#schedule(folder, () => this.#readCheckpoint(folder));
               },
               onProblem: problem,
+              onResolved: resolved,
               onReady: resolve,
+              clock,
             }),
           );
         }),

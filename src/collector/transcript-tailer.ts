@@ -126,6 +126,7 @@ export class TranscriptTailer {
             if (ready) this.#schedule(file);
           },
           onProblem: (where, reason) => this.#problem(where, reason, null),
+          clock: this.#options.clock,
           onReady: () => {
             ready = true;
             resolve();
