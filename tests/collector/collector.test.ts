@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import { Collector, isPhaseFile } from '../../src/collector/collector.js';
+import { Collector } from '../../src/collector/collector.js';
 import type { PhaseObservation, SourceFault } from '../../src/collector/types.js';
 import { eventually, phase, removeDir, sleep, tempDir, writePhaseFile } from '../helpers/server.js';
 
@@ -39,12 +39,6 @@ describe('collector', () => {
     await collector.start();
     return { collector, observations, faults, problems };
   }
-
-  it('recognizes only phase files in a .context-foundry folder', () => {
-    expect(isPhaseFile('/w/app/.context-foundry/current-phase.json')).toBe(true);
-    expect(isPhaseFile('/w/app/current-phase.json')).toBe(false);
-    expect(isPhaseFile('/w/app/.context-foundry/session-summary.json')).toBe(false);
-  });
 
   it('collapses a burst of writes within the debounce window into one read of the last content', async () => {
     const root = tempDir();

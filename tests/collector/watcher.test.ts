@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import { isPhaseFile } from '../../src/collector/collector.js';
+import { isPhaseFile } from '../../src/collector/build-files.js';
 import {
   startWatcher,
   watchWithChokidar,
