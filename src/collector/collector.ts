@@ -5,7 +5,8 @@
  * faults to its sink. It knows files and formats, nothing about HTTP or SQL.
  */
 import path from 'node:path';
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { Scheduler } from '../shared/scheduler.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { parseEventLine } from './events-file.js';
 import { LineTail, type LineOffsetStore } from './line-tail.js';
@@ -20,10 +21,14 @@ import {
 import { fileExists, readSourceFile } from './reader.js';
 import type { PhaseObservation, SideFileObservation, SourceFault } from './types.js';
 import { startWatcher, WatchEvent, type Watcher } from './watcher.js';
-
-export const PHASE_FILE = 'current-phase.json';
-export const STATE_FOLDER = '.context-foundry';
-const CHECKPOINT_FILES = new Set(['state.json', 'progress.json', 'COMPLETE']);
+import {
+  CHECKPOINT_FILES,
+  eventLogWorkdir,
+  isPhaseFile,
+  isSideFile,
+  logFileWorkdir,
+  workdirOf,
+} from './build-files.js';
 
 export interface CollectorSink {
   observe(observation: PhaseObservation): void;
@@ -32,8 +37,13 @@ export interface CollectorSink {
   fault(fault: SourceFault): void;
   /** A side file that had a problem was read well again. */
   cleared?(file: string): void;
-  /** Folder-level problems (permissions, vanished roots), reported once each. */
+  /**
+   * Problems of a folder or of a file that is not read (permissions, a missing or removed root,
+   * a FIFO named like a build file, polling for want of OS watchers), reported once each.
+   */
   problem?(where: string, reason: string): void;
+  /** A problem reported for `where` is over. */
+  resolved?(where: string): void;
 }
 
 export interface CollectorOptions {
@@ -46,54 +56,12 @@ export interface CollectorOptions {
   lineOffsets?: LineOffsetStore;
 }
 
-/** Whether a path is a build's phase file: `<workdir>/.context-foundry/current-phase.json`. */
-export function isPhaseFile(file: string): boolean {
-  return path.basename(file) === PHASE_FILE && path.basename(path.dirname(file)) === STATE_FOLDER;
-}
-
-const SIDE_FILE =
-  /^(test-iteration-count\.txt|test-results-iteration-\d+\.md|session-summary\.json|build-tasks\.json)$/;
-
-/** Whether a path is one of the side files buildcast reads from `.context-foundry/`. */
-export function isSideFile(file: string): boolean {
-  return SIDE_FILE.test(path.basename(file)) && path.basename(path.dirname(file)) === STATE_FOLDER;
-}
-
-/**
- * Context Foundry's event log, `logs/events/<session>/events.jsonl` in the work directory (or
- * under `.context-foundry/`); returns the work directory, or null for any other file.
- */
-export function eventLogWorkdir(file: string): string | null {
-  if (path.basename(file) !== 'events.jsonl') return null;
-  const events = path.dirname(path.dirname(file));
-  if (path.basename(events) !== 'events' || path.basename(path.dirname(events)) !== 'logs') return null;
-  const base = path.dirname(path.dirname(events));
-  return path.basename(base) === STATE_FOLDER ? path.dirname(base) : base;
-}
-
-/** A build's own log file: `*.log` in `.context-foundry/` or its `logs/` folder; returns the work directory. */
-export function logFileWorkdir(file: string): string | null {
-  if (!file.endsWith('.log')) return null;
-  const folder = path.dirname(file);
-  if (path.basename(folder) === STATE_FOLDER) return path.dirname(folder);
-  if (path.basename(folder) === 'logs' && path.basename(path.dirname(folder)) === STATE_FOLDER) {
-    return path.dirname(path.dirname(folder));
-  }
-  return null;
-}
-
-/** The build's work directory for a phase file. */
-export function workdirOf(phaseFile: string): string {
-  return path.dirname(path.dirname(phaseFile));
-}
-
 export class Collector {
   readonly #options: Required<Omit<CollectorOptions, 'checkpoints' | 'lineOffsets'>> & {
     checkpoints: readonly string[];
   };
   readonly #lineTail: LineTail;
-  readonly #timers = new Map<string, { handle: TimerHandle; run: () => void }>();
-  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #scheduler: Scheduler;
   readonly #watchers: Watcher[] = [];
   /** Reads that failed to parse once are retried a single time: the watcher often fires mid-write. */
   readonly #retried = new Set<string>();
@@ -101,6 +69,12 @@ export class Collector {
 
   constructor({ lineOffsets, ...options }: CollectorOptions) {
     this.#options = { debounceMs: 100, checkpoints: [], ...options };
+    const { clock, debounceMs, sink } = this.#options;
+    this.#scheduler = new Scheduler({
+      clock,
+      windowMs: debounceMs,
+      onError: (key, error) => sink.problem?.(key, error instanceof Error ? error.message : String(error)),
+    });
     const memory = new Map<string, { offset: number; ino: number }>();
     this.#lineTail = new LineTail(
       lineOffsets ?? {
@@ -115,6 +89,8 @@ export class Collector {
     const { roots, checkpoints, sink } = this.#options;
     const ready: Array<Promise<void>> = [];
     const problem = (where: string, reason: string) => sink.problem?.(where, reason);
+    const resolved = (where: string) => sink.resolved?.(where);
+    const clock = this.#options.clock;
     if (roots.length > 0) {
       ready.push(
         new Promise((resolve) => {
@@ -133,7 +109,9 @@ export class Collector {
                 else this.#schedule(file, () => this.#readLines(file));
               },
               onProblem: problem,
+              onResolved: resolved,
               onReady: resolve,
+              clock,
             }),
           );
         }),
@@ -153,7 +131,9 @@ export class Collector {
                 this.#schedule(folder, () => this.#readCheckpoint(folder));
               },
               onProblem: problem,
+              onResolved: resolved,
               onReady: resolve,
+              clock,
             }),
           );
         }),
@@ -162,50 +142,28 @@ export class Collector {
     await Promise.all(ready);
   }
 
-  /** Reads a phase file now (also used by tests and by the first scan). */
-  async readPhaseFile(file: string): Promise<void> {
-    await this.#readPhaseFile(file);
-  }
-
-  /** Waits for every scheduled and running read to finish (tests, shutdown). */
+  /** Waits for every running read, and any read owed after it, to finish (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+    await this.#scheduler.settle();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer.handle);
-    this.#timers.clear();
     await Promise.all(this.#watchers.map((watcher) => watcher.close()));
-    await this.settle();
+    await this.#scheduler.close();
   }
 
-  /** Collapses events for one key within the debounce window into one run of `work`. */
+  /**
+   * Collapses events for one key into one run of `work` at the end of a window that opens at the
+   * first event: a read already due will see later writes, and steady events cannot postpone it.
+   */
   #schedule(key: string, work: () => Promise<void>): void {
-    if (this.#closed) return;
-    const { clock, debounceMs } = this.#options;
-    // The window opens at the first event and is not pushed back by later ones: a read already
-    // due will see their writes, and a steady stream of events cannot postpone it forever.
-    if (this.#timers.has(key)) return;
-    const run = () => {
-      this.#timers.delete(key);
-      // One read per key at a time; a read requested meanwhile runs after it.
-      const previous = this.#inFlight.get(key) ?? Promise.resolve();
-      const running = previous.then(work, work).finally(() => {
-        if (this.#inFlight.get(key) === running) this.#inFlight.delete(key);
-      });
-      this.#inFlight.set(key, running);
-    };
-    this.#timers.set(key, { handle: clock.setTimeout(run, debounceMs), run });
+    if (!this.#closed) this.#scheduler.schedule(key, work);
   }
 
   /** Runs every debounced read now and waits for all of them (start-up: builds before transcripts). */
   async flushPending(): Promise<void> {
-    for (const timer of [...this.#timers.values()]) {
-      this.#options.clock.clearTimeout(timer.handle);
-      timer.run();
-    }
-    await this.settle();
+    await this.#scheduler.flush();
   }
 
   async #readPhaseFile(file: string): Promise<void> {

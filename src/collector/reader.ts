@@ -3,8 +3,8 @@
  * The one module of the collector that reads the disk. Every read is bounded and every failure
  * comes back as a value naming the file and the reason, never as a thrown error.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { constants, realpathSync, statSync, type Stats } from 'node:fs';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 export type ReadResult =
@@ -30,13 +30,45 @@ function describe(error: unknown): { reason: string; missing: boolean } {
   }
 }
 
+/** What a path that is not a regular file is, in words, or null for a regular file. */
+export function notRegular(info: Stats): string | null {
+  if (info.isFile()) return null;
+  if (info.isDirectory()) return 'is a folder, not a file';
+  if (info.isFIFO()) return 'not a regular file (a FIFO)';
+  if (info.isSocket()) return 'not a regular file (a socket)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'not a regular file (a device)';
+  return 'not a regular file';
+}
+
+/**
+ * Opens a regular file for reading, or says why not. A FIFO would block `open` until a writer
+ * came, holding one of libuv's four file threads: so the path is checked first, and opened
+ * non-blocking in case it was swapped in between, then checked again through the handle.
+ */
+async function openRegular(
+  file: string,
+): Promise<{ ok: true; handle: FileHandle; info: Stats } | { ok: false; reason: string; missing: boolean }> {
+  const before = notRegular(await stat(file));
+  if (before !== null) return { ok: false, reason: before, missing: false };
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close().catch(() => {});
+    throw error;
+  });
+  const after = notRegular(info);
+  if (after === null) return { ok: true, handle, info };
+  await handle.close().catch(() => {});
+  return { ok: false, reason: after, missing: false };
+}
+
 /** Reads a text file of at most `maxBytes`, with its modification time. */
 export async function readSourceFile(file: string, maxBytes = MAX_SOURCE_BYTES): Promise<ReadResult> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
-    const info = await handle.stat();
-    if (!info.isFile()) return { ok: false, reason: 'not a regular file', missing: false };
+    const opened = await openRegular(file);
+    if (!opened.ok) return opened;
+    handle = opened.handle;
+    const { info } = opened;
     if (info.size > maxBytes) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
       return {
@@ -64,15 +96,6 @@ export async function fileExists(file: string): Promise<boolean> {
   }
 }
 
-/** The entries of a folder, or an empty list when it cannot be read. */
-export async function listFolder(folder: string): Promise<string[]> {
-  try {
-    return (await readdir(folder)).map((name) => path.join(folder, name));
-  } catch {
-    return [];
-  }
-}
-
 /** A slice of a file read from a byte position, with the size and inode seen at that moment. */
 export type RangeResult =
   { ok: true; bytes: Buffer; size: number; ino: number } | { ok: false; reason: string; missing: boolean };
@@ -82,11 +105,12 @@ export type RangeResult =
  * bytes, so a caller can tell a file that shrank or was replaced from one that only grew.
  */
 export async function readRange(file: string, start: number, maxBytes: number): Promise<RangeResult> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
-    const info = await handle.stat();
-    if (!info.isFile()) return { ok: false, reason: 'not a regular file', missing: false };
+    const opened = await openRegular(file);
+    if (!opened.ok) return opened;
+    handle = opened.handle;
+    const { info } = opened;
     const want = Math.max(0, Math.min(maxBytes, info.size - start));
     if (want === 0) return { ok: true, bytes: Buffer.alloc(0), size: info.size, ino: info.ino };
     const buffer = Buffer.allocUnsafe(want);

@@ -5,7 +5,8 @@
  * read. On start it backfills every existing transcript in the background, one chunk at a time,
  * while live changes are read as they come.
  */
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { Scheduler } from '../shared/scheduler.js';
 import { isTranscriptFile, listTranscriptFiles, TRANSCRIPT_DEPTH } from './claude-dirs.js';
 import { countLines, fileIdentity, readRange, type RangeResult } from './reader.js';
 import { RecentKeys, TranscriptStream } from './transcript.js';
@@ -86,10 +87,8 @@ export class TranscriptTailer {
   /** Resolves when every transcript that existed at start has been read (or the tailer closed). */
   readonly backfillDone: Promise<void>;
   readonly #options: Required<TranscriptTailerOptions>;
-  readonly #timers = new Map<string, TimerHandle>();
-  readonly #inFlight = new Map<string, Promise<void>>();
-  /** Files with a live read waiting behind the one running, so bursts queue one read, not many. */
-  readonly #queued = new Set<string>();
+  /** One read per file at a time; events during a read ask for exactly one more. */
+  readonly #scheduler: Scheduler;
   /** Per-file state, least recently read first. */
   readonly #files = new Map<string, FileState>();
   readonly #seen = new Set<string>();
@@ -102,6 +101,12 @@ export class TranscriptTailer {
   constructor(options: TranscriptTailerOptions) {
     const merged = { debounceMs: 100, chunkBytes: 4 * 1024 * 1024, ...options };
     this.#options = { ...merged, debounceMs: Math.max(merged.debounceMs, WATCHER_CHANGE_THROTTLE_MS) };
+    this.#scheduler = new Scheduler({
+      clock: this.#options.clock,
+      windowMs: this.#options.debounceMs,
+      onError: (file, error) =>
+        this.#problem(file, error instanceof Error ? error.message : String(error), null),
+    });
     this.backfillDone = new Promise((resolve) => (this.#finishBackfill = resolve));
   }
 
@@ -121,6 +126,7 @@ export class TranscriptTailer {
             if (ready) this.#schedule(file);
           },
           onProblem: (where, reason) => this.#problem(where, reason, null),
+          clock: this.#options.clock,
           onReady: () => {
             ready = true;
             resolve();
@@ -131,17 +137,16 @@ export class TranscriptTailer {
     this.#backfill = this.#runBackfill().finally(() => this.#finishBackfill());
   }
 
-  /** Waits for the backfill and for every running or queued read (tests, shutdown). */
+  /** Waits for the backfill and for every running or owed read (tests, shutdown). */
   async settle(): Promise<void> {
     if (this.#backfill) await this.#backfill;
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+    await this.#scheduler.settle();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
-    this.#timers.clear();
     await this.#watcher?.close();
+    await this.#scheduler.close();
     await this.settle();
     this.#finishBackfill();
   }
@@ -150,39 +155,9 @@ export class TranscriptTailer {
     return { ...this.#stats, files: this.#seen.size };
   }
 
-  /** Collapses events for one file within the debounce window into one read. */
+  /** A live change: read the file at the end of the window its first event opens. */
   #schedule(file: string): void {
-    if (this.#closed) return;
-    const { clock, debounceMs } = this.#options;
-    const pending = this.#timers.get(file);
-    if (pending) clock.clearTimeout(pending);
-    this.#timers.set(
-      file,
-      clock.setTimeout(() => {
-        this.#timers.delete(file);
-        if (this.#queued.has(file)) return;
-        this.#queued.add(file);
-        void this.#enqueue(file, () => {
-          this.#queued.delete(file);
-          return this.#read(file);
-        });
-      }, debounceMs),
-    );
-  }
-
-  /** One read per file at a time; a read requested meanwhile runs after it. */
-  #enqueue(file: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.#inFlight.get(file) ?? Promise.resolve();
-    const run: Promise<void> = previous
-      .then(work)
-      .catch((error: unknown) =>
-        this.#problem(file, error instanceof Error ? error.message : String(error), null),
-      )
-      .finally(() => {
-        if (this.#inFlight.get(file) === run) this.#inFlight.delete(file);
-      });
-    this.#inFlight.set(file, run);
-    return run;
+    if (!this.#closed) this.#scheduler.schedule(file, () => this.#read(file));
   }
 
   async #runBackfill(): Promise<void> {
@@ -210,7 +185,7 @@ export class TranscriptTailer {
       if (this.#closed) return;
       const before = progress.bytesDone;
       let read = 0;
-      await this.#enqueue(file, () =>
+      await this.#scheduler.run(file, () =>
         this.#read(file, (n) => {
           read += n;
           progress.bytesDone = before + Math.min(bytes, read);

@@ -123,6 +123,7 @@ export async function startServer(
         problems.set(where, reason);
         log(`cannot watch ${where}: ${reason}`);
       },
+      resolved: (where) => problems.delete(where),
     },
   });
 

@@ -2,11 +2,12 @@
  * The collector over real folders and the real watcher; the debounce runs on a fake clock so the
  * test decides when the window closes.
  */
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import { Collector, isPhaseFile } from '../../src/collector/collector.js';
+import { Collector } from '../../src/collector/collector.js';
 import type { PhaseObservation, SourceFault } from '../../src/collector/types.js';
 import { eventually, phase, removeDir, sleep, tempDir, writePhaseFile } from '../helpers/server.js';
 
@@ -21,7 +22,7 @@ describe('collector', () => {
   async function collect(options: { roots?: string[]; checkpoints?: string[]; clock?: FakeClock } = {}) {
     const observations: PhaseObservation[] = [];
     const faults: SourceFault[] = [];
-    const problems: string[] = [];
+    const problems = new Map<string, string>();
     const collector = new Collector({
       roots: options.roots ?? [],
       checkpoints: options.checkpoints ?? [],
@@ -30,19 +31,14 @@ describe('collector', () => {
       sink: {
         observe: (o) => observations.push(o),
         fault: (f) => faults.push(f),
-        problem: (where, reason) => problems.push(`${where}: ${reason}`),
+        problem: (where, reason) => problems.set(where, reason),
+        resolved: (where) => problems.delete(where),
       },
     });
     cleanup.push(() => collector.close());
     await collector.start();
     return { collector, observations, faults, problems };
   }
-
-  it('recognizes only phase files in a .context-foundry folder', () => {
-    expect(isPhaseFile('/w/app/.context-foundry/current-phase.json')).toBe(true);
-    expect(isPhaseFile('/w/app/current-phase.json')).toBe(false);
-    expect(isPhaseFile('/w/app/.context-foundry/session-summary.json')).toBe(false);
-  });
 
   it('collapses a burst of writes within the debounce window into one read of the last content', async () => {
     const root = tempDir();
@@ -138,38 +134,49 @@ describe('collector', () => {
       record: expect.objectContaining({ project: 'weather-app' }),
     });
   });
-});
 
-describe('watcher', () => {
-  it('does not lose a write that follows another within 50 ms', async () => {
+  it('skips six FIFOs named current-phase.json as problems and still reads a good phase file', async () => {
     const root = tempDir();
-    const workdir = path.join(root, 'w');
-    mkdirSync(path.join(workdir, '.context-foundry'), { recursive: true });
-    const { startWatcher } = await import('../../src/collector/watcher.js');
-    const seen: string[] = [];
-    const file = path.join(workdir, '.context-foundry', 'current-phase.json');
-    const watcher = await new Promise<{ close(): Promise<void> }>((resolve) => {
-      const w = startWatcher({
-        roots: [root],
-        accept: isPhaseFile,
-        onFile: (event) => seen.push(event),
-        onProblem: () => {},
-        onReady: () => resolve(w),
-      });
+    cleanup.push(() => removeDir(root));
+    const fifos = Array.from({ length: 6 }, (_, i) => {
+      const folder = path.join(root, `stuck-${i}`, '.context-foundry');
+      mkdirSync(folder, { recursive: true });
+      const fifo = path.join(folder, 'current-phase.json');
+      execFileSync('mkfifo', [fifo]);
+      return fifo;
     });
-    try {
-      writeFileSync(file, '{"status":"one"}');
-      await eventually(() => seen.length >= 1);
-      await sleep(100);
-      writeFileSync(file, '{"status":"two"}');
-      await eventually(() => seen.length >= 2);
-      // chokidar itself stays silent about this one: it falls in the 50 ms after "two".
-      writeFileSync(file, '{"status":"three, longer"}');
-      await sleep(300);
-      expect(seen).toEqual(['add', 'change', 'change']);
-    } finally {
-      await watcher.close();
-      removeDir(root);
-    }
+    const clock = new FakeClock();
+    const { collector, observations, faults, problems } = await collect({ roots: [root], clock });
+    writePhaseFile(path.join(root, 'good'), phase({ session_id: 'good', progress_detail: 'read me' }));
+    await eventually(async () => {
+      clock.advance(100);
+      await collector.settle();
+      return observations.length > 0;
+    });
+    expect(observations.map((o) => o.record.progressDetail)).toEqual(['read me']);
+    expect(faults).toEqual([]);
+    expect([...problems.keys()].sort()).toEqual(fifos.sort());
+    expect(problems.get(fifos[0]!)).toMatch(/FIFO/);
+  });
+
+  it('reads the builds of a root that was removed and made again', async () => {
+    const base = tempDir();
+    cleanup.push(() => removeDir(base));
+    const root = path.join(base, 'builds');
+    writePhaseFile(path.join(root, 'first'), phase({ session_id: 'first' }));
+    const clock = new FakeClock();
+    const { collector, observations, problems } = await collect({ roots: [root], clock });
+    await collector.flushPending();
+    expect(observations.map((o) => o.record.project)).toEqual(['first']);
+
+    rmSync(root, { recursive: true });
+    await eventually(() => problems.has(root));
+    writePhaseFile(path.join(root, 'second'), phase({ session_id: 'second' }));
+    await eventually(async () => {
+      clock.advance(1_000);
+      await collector.settle();
+      return observations.some((o) => o.record.project === 'second');
+    });
+    expect(problems.size).toBe(0);
   });
 });

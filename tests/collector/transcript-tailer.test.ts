@@ -190,6 +190,24 @@ describe('transcript tailer', () => {
     expect(samples[3]).toMatchObject({ input: 4, output: 40, model: 'claude-opus-4-1-20250805' });
   });
 
+  it('reads a transcript appended to every 10 ms within one window of its first append', async () => {
+    const { dir, project } = projects();
+    const file = path.join(project, 'a.jsonl');
+    writeFileSync(file, line(1));
+    const { tailer, samples, clock } = await tail(dir);
+    await tailer.backfillDone;
+    appendFileSync(file, line(2));
+    await eventually(() => clock.pending > 0);
+    // Appends keep coming while the window runs out: they must not push the read back.
+    for (let n = 3; n <= 13; n++) {
+      appendFileSync(file, line(n));
+      await sleep(10);
+      clock.advance(10);
+    }
+    await tailer.settle();
+    expect(samples.map((s) => s.key).slice(0, 2)).toEqual(['req:req_1', 'req:req_2']);
+  });
+
   it('reads new transcript files as they appear', async () => {
     const { dir, project } = projects();
     const { tailer, samples, live } = await tail(dir);

@@ -2,11 +2,12 @@
  * The live pipeline end to end: a real server on port 0 over a real temporary folder and a real
  * SQLite file, a real `ws` client, real files written to disk.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session, SessionMessage } from '../../src/shared/protocol.js';
-import type { ServerHandle } from '../../src/server/main.js';
+import { startServer, type ServerHandle } from '../../src/server/main.js';
 import {
   eventually,
   FrameClient,
@@ -15,6 +16,7 @@ import {
   sleep,
   startTestServer,
   tempDir,
+  testConfig,
   writePhaseFile,
 } from '../helpers/server.js';
 
@@ -298,5 +300,63 @@ describe('live pipeline', () => {
     await eventually(
       () => server!.registry.get('weather-app-20261120T140211Z')?.currentPhase === 'Architect',
     );
+  });
+
+  /** The `problems` of `/api/health`, by file. */
+  async function healthProblems(): Promise<Map<string, string>> {
+    const health = (await (await fetch(`${server!.url}/api/health`)).json()) as {
+      problems: Array<{ file: string; reason: string }>;
+    };
+    return new Map(health.problems.map(({ file, reason }) => [file, reason]));
+  }
+
+  async function sessionProjects(): Promise<string[]> {
+    const body = (await (await fetch(`${server!.url}/api/sessions`)).json()) as {
+      sessions: Array<{ project: string }>;
+    };
+    return body.sessions.map((s) => s.project).sort();
+  }
+
+  it('reads a good phase file after six FIFOs named current-phase.json, listing the FIFOs as problems', async () => {
+    const fifos = Array.from({ length: 6 }, (_, i) => {
+      const folder = path.join(root, 'builds', `stuck-${i}`, '.context-foundry');
+      mkdirSync(folder, { recursive: true });
+      const fifo = path.join(folder, 'current-phase.json');
+      execFileSync('mkfifo', [fifo]);
+      return fifo;
+    });
+    await start();
+    writePhaseFile(path.join(root, 'builds', 'weather'), phase({ current_phase: 'Builder' }));
+    await eventually(async () => (await sessionProjects()).includes('weather-app'));
+    const problems = await healthProblems();
+    for (const fifo of fifos) expect(problems.get(fifo)).toMatch(/FIFO/);
+    expect(server!.registry.get('weather-app-20261120T140211Z')?.currentPhase).toBe('Builder');
+  });
+
+  it('watches a build root again after it was deleted and made again', async () => {
+    const builds = path.join(root, 'builds');
+    writePhaseFile(path.join(builds, 'weather'), phase());
+    await start();
+    await eventually(() => server!.registry.size === 1);
+    rmSync(builds, { recursive: true });
+    await eventually(async () => (await healthProblems()).get(builds)?.includes('removed'));
+
+    writePhaseFile(path.join(builds, 'todo'), phase({ session_id: 'todo-api' }));
+    await eventually(async () => (await sessionProjects()).includes('todo-api'));
+    expect((await healthProblems()).has(builds)).toBe(false);
+  });
+
+  it('warns at start about a --root that does not exist, and watches it once it appears', async () => {
+    const later = path.join(root, 'later');
+    const lines: string[] = [];
+    server = await startServer(testConfig({ roots: [later], db: path.join(root, 'buildcast.db') }), {
+      log: (line) => lines.push(line),
+    });
+    expect(lines[0]).toBe(`cannot watch ${later}: folder not found; it will be watched once it appears`);
+    expect((await healthProblems()).get(later)).toMatch(/not found/);
+
+    writePhaseFile(path.join(later, 'weather'), phase());
+    await eventually(async () => (await sessionProjects()).includes('weather-app'));
+    expect((await healthProblems()).has(later)).toBe(false);
   });
 });
