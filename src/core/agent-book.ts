@@ -6,13 +6,13 @@
  * appears, never dropped).
  */
 import type { Agent, Session } from '../shared/protocol.js';
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
 import type { AgentUpdate } from '../collector/agent-update.js';
 import { isBuild } from './attribution.js';
 import type { SessionRegistry } from './registry.js';
-import { isSilent, stallWatchInterval } from './stall.js';
+import { isSilent } from './stall.js';
 import type { ActivityStorage } from './storage.js';
 import { WaitingQueue } from './waiting-queue.js';
 
@@ -50,7 +50,6 @@ export class AgentBook {
     maxKeys: MAX_PENDING_KEYS,
     maxPerKey: MAX_PENDING_PER_KEY,
   });
-  #timer: TimerHandle | null = null;
 
   constructor(options: AgentBookOptions) {
     this.#o = { ...options, stallMs: options.stallMs ?? 600_000 };
@@ -119,16 +118,6 @@ export class AgentBook {
   /** How many updates wait for a session that does not exist yet. */
   get pendingCount(): number {
     return this.#pending.size;
-  }
-
-  startStallWatch(intervalMs = stallWatchInterval(this.#o.stallMs)): void {
-    this.stopStallWatch();
-    this.#timer = this.#o.clock.setInterval(() => this.checkStalls(), intervalMs);
-  }
-
-  stopStallWatch(): void {
-    if (this.#timer) this.#o.clock.clearInterval(this.#timer);
-    this.#timer = null;
   }
 
   /** Marks agents silent for the stall window as stalled, once each. */

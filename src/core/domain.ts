@@ -15,6 +15,7 @@ import { MetricsService } from './metrics-service.js';
 import { buildPlan } from './plan.js';
 import type { PriceTable } from './pricing.js';
 import { SessionRegistry } from './registry.js';
+import { StallWatch } from './stall.js';
 import type {
   ActivityStorage,
   MetricsStorage,
@@ -49,6 +50,8 @@ export interface Domain {
   metrics: MetricsService;
   activity: BuildActivity;
   router: WorkdirRouter;
+  /** Marks silent builds and agents; started and stopped by the composition root. */
+  stalls: StallWatch;
   /** A session's whole phase plan, Builder's tasks included. */
   plan(session: Session): PlanPhase[];
 }
@@ -83,6 +86,7 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     metrics,
     activity,
     router,
+    stalls: new StallWatch(clock, stallMs ?? 600_000, [registry, agents]),
     plan: (session) => buildPlan(session, activity.tasks(session.id)),
   };
 }

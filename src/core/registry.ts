@@ -5,7 +5,7 @@
  * announced to the hub only when a session's hash changes.
  */
 import type { Session, SourceWarning } from '../shared/protocol.js';
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
 import { Lru } from '../shared/lru.js';
@@ -21,8 +21,7 @@ import {
 import { countSessions, listSessions } from './session-list.js';
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
 import { RunIndex } from './run-index.js';
-import { SourceFaults } from './source-faults.js';
-import { stallWatchInterval } from './stall.js';
+import { SourceFaults, withoutWarning, withWarning } from './source-faults.js';
 import type { SessionStorage, SessionWriter } from './storage.js';
 
 export interface RegistryOptions {
@@ -69,7 +68,6 @@ export class SessionRegistry implements SessionReader {
   readonly #faults = new SourceFaults();
   readonly #rawCache = new Lru<string, string>(RAW_CACHE_SIZE);
   #sorted: Session[] | null = null;
-  #stallTimer: TimerHandle | null = null;
 
   constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000 }: RegistryOptions) {
     this.#store = store;
@@ -92,17 +90,6 @@ export class SessionRegistry implements SessionReader {
     }
     this.#sorted = null;
     return this.#entries.size;
-  }
-
-  /** Starts periodic stall marking; `intervalMs` defaults to a fraction of the stall window. */
-  startStallWatch(intervalMs = stallWatchInterval(this.#stallMs)): void {
-    this.stopStallWatch();
-    this.#stallTimer = this.#clock.setInterval(() => this.checkStalls(), intervalMs);
-  }
-
-  stopStallWatch(): void {
-    if (this.#stallTimer) this.#clock.clearInterval(this.#stallTimer);
-    this.#stallTimer = null;
   }
 
   /** Applies one phase observation from a live file, a push or a checkpoint. */
@@ -159,12 +146,8 @@ export class SessionRegistry implements SessionReader {
       return undefined;
     }
     this.#faults.spoke(fault.file, entry.session.id);
-    const previous = entry.session.warnings.find((w) => w.file === fault.file);
-    if (previous?.reason === fault.reason) return entry.session;
-    const next: Session = {
-      ...entry.session,
-      warnings: [...entry.session.warnings.filter((w) => w.file !== fault.file), warning],
-    };
+    const next = withWarning(entry.session, warning);
+    if (next === entry.session) return next;
     this.#remember(next, entry);
     this.#commit(next);
     return next;
@@ -175,8 +158,9 @@ export class SessionRegistry implements SessionReader {
     this.#faults.cleared(file);
     const id = this.#faults.sessionOf(file);
     const entry = id ? this.#entries.get(id) : undefined;
-    if (!entry || !entry.session.warnings.some((w) => w.file === file)) return;
-    const next = { ...entry.session, warnings: entry.session.warnings.filter((w) => w.file !== file) };
+    if (!entry) return;
+    const next = withoutWarning(entry.session, file);
+    if (next === entry.session) return;
     this.#remember(next, entry);
     this.#commit(next);
   }

@@ -4,7 +4,7 @@
  * (SPEC 7: a broken file shows a warning naming the file and the reason, on its session when it
  * has one, in `/api/health` until then).
  */
-import type { SourceWarning } from '../shared/protocol.js';
+import type { Session, SourceWarning } from '../shared/protocol.js';
 
 export class SourceFaults {
   /** Which session a source file last spoke for, so a broken file's warning lands on it. */
@@ -50,4 +50,17 @@ export class SourceFaults {
   orphans(): SourceWarning[] {
     return [...this.#orphans.values()];
   }
+}
+
+/** The session with this file's warning (replacing an older one of that file); itself when already shown. */
+export function withWarning(session: Session, warning: SourceWarning): Session {
+  const previous = session.warnings.find((w) => w.file === warning.file);
+  if (previous?.reason === warning.reason) return session;
+  return { ...session, warnings: [...session.warnings.filter((w) => w.file !== warning.file), warning] };
+}
+
+/** The session without this file's warning; itself when it had none. */
+export function withoutWarning(session: Session, file: string): Session {
+  if (!session.warnings.some((w) => w.file === file)) return session;
+  return { ...session, warnings: session.warnings.filter((w) => w.file !== file) };
 }

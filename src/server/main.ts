@@ -191,8 +191,7 @@ export async function startServer(
   const url = `http://${shownHost}:${address.port}`;
 
   hub.start();
-  registry.startStallWatch();
-  agents.startStallWatch();
+  domain.stalls.start();
   await collector.start();
   // Builds first, so the history read next attributes each request to the build it belongs to.
   await collector.flushPending();
@@ -202,8 +201,7 @@ export async function startServer(
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      registry.stopStallWatch();
-      agents.stopStallWatch();
+      domain.stalls.stop();
       await collector.close();
       await tailer.close();
       hub.closeAll();

@@ -11,23 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  PhaseSpan,
-  PhaseStatus,
-  Session,
-  SessionSource,
-  SessionState,
-  SourceWarning,
-} from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
 import type { ActivityStorage, MetricsStorage, SessionStorage, SessionWrite } from '../core/storage.js';
 import { createActivityStore } from './activity.js';
 import { createMetricsStore } from './metrics.js';
 import { createStateStore, type StoredState } from './state.js';
 import { migrations, runMigrations, SESSION_COLUMNS } from './migrations.js';
 import type { Migration, PhaseRow, SessionParams, SessionRow, WarningRow } from './migrations.js';
-
-/** Raw phase files larger than this many UTF-8 bytes are stored cut short, with a note. */
-export const MAX_RAW_BYTES = 1024 * 1024;
+import { groupBySession, toPhaseRow, toPhaseSpan, toSession, toSessionParams, toWarning } from './rows.js';
 
 /** Everything buildcast keeps across restarts. */
 export interface Store extends SessionStorage {
@@ -180,131 +171,4 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
       }
     },
   };
-}
-
-function toSessionParams(s: Session, raw: string | null | undefined): SessionParams {
-  return {
-    id: s.id,
-    project: s.project,
-    workdir: s.workdir,
-    state: s.state,
-    activity: s.activity,
-    current_phase: s.currentPhase,
-    phase_number: s.phaseNumber,
-    phase_index: s.phaseIndex,
-    phase_total: s.phaseTotal,
-    progress_detail: s.progressDetail,
-    progress_percent: s.progressPercent,
-    test_iteration: s.testIteration,
-    started_at: s.startedAt,
-    updated_at: s.updatedAt,
-    ended_at: s.endedAt,
-    source: s.source,
-    tokens_total: s.tokensTotal,
-    cost_usd: s.costUsd,
-    phases_completed: JSON.stringify(s.phasesCompleted),
-    raw: raw === undefined || raw === null ? null : capRaw(raw),
-    keep_raw: raw === undefined ? 1 : 0,
-  };
-}
-
-function toPhaseRow(sessionId: string, position: number, p: PhaseSpan): PhaseRow {
-  return {
-    session_id: sessionId,
-    position,
-    name: p.name,
-    number: p.number,
-    idx: p.index,
-    status: p.status,
-    started_at: p.startedAt,
-    ended_at: p.endedAt,
-  };
-}
-
-function toSession(row: SessionRow, phases: PhaseSpan[], warnings: SourceWarning[]): Session {
-  return {
-    id: row.id,
-    project: row.project,
-    workdir: row.workdir,
-    // The store only ever holds what it was given as typed values, so these casts are safe.
-    state: row.state as SessionState,
-    activity: row.activity,
-    currentPhase: row.current_phase,
-    phaseNumber: row.phase_number,
-    phaseIndex: row.phase_index,
-    phaseTotal: row.phase_total,
-    phasesCompleted: parseNames(row.phases_completed),
-    progressDetail: row.progress_detail,
-    progressPercent: row.progress_percent,
-    testIteration: row.test_iteration,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-    endedAt: row.ended_at,
-    source: row.source as SessionSource,
-    phases,
-    warnings,
-    tokensTotal: row.tokens_total,
-    costUsd: row.cost_usd,
-  };
-}
-
-function toPhaseSpan(row: PhaseRow): PhaseSpan {
-  return {
-    name: row.name,
-    number: row.number,
-    index: row.idx,
-    status: row.status as PhaseStatus,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    durationMs: durationBetween(row.started_at, row.ended_at),
-  };
-}
-
-function toWarning({ file, reason, at }: WarningRow): SourceWarning {
-  return { file, reason, at };
-}
-
-/** Milliseconds from start to end; null when either is unknown or the clock went backwards. */
-function durationBetween(start: string | null, end: string | null): number | null {
-  if (start === null || end === null) return null;
-  const ms = Date.parse(end) - Date.parse(start);
-  return Number.isFinite(ms) && ms >= 0 ? ms : null;
-}
-
-function parseNames(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    // A damaged cell must not stop every other session from coming back after a restart.
-    return [];
-  }
-}
-
-function groupBySession<R extends { session_id: string }, T>(
-  rows: Iterable<R>,
-  map: (row: R) => T,
-): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = groups.get(row.session_id);
-    if (list) list.push(map(row));
-    else groups.set(row.session_id, [map(row)]);
-  }
-  return groups;
-}
-
-/**
- * Cuts raw text to at most {@link MAX_RAW_BYTES} UTF-8 bytes, on a character boundary, and
- * says so on a last line: a multi-megabyte phase file (SPEC 1.1) must not bloat every write.
- */
-export function capRaw(raw: string): string {
-  const bytes = Buffer.byteLength(raw, 'utf8');
-  if (bytes <= MAX_RAW_BYTES) return raw;
-  const note = `\n[buildcast: truncated; the original had ${bytes} bytes, only the first 1 MiB is kept]`;
-  const buf = Buffer.from(raw, 'utf8');
-  let cut = MAX_RAW_BYTES - Buffer.byteLength(note, 'utf8');
-  // Step back over UTF-8 continuation bytes so no character is split.
-  while (cut > 0 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
-  return buf.subarray(0, cut).toString('utf8') + note;
 }

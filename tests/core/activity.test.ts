@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent, LogLine, LogMessage } from '../../src/shared/protocol.js';
 import { FakeClock } from '../../src/shared/clock.js';
 import { parseAgentUpdate } from '../../src/collector/agent-update.js';
+import { StallWatch } from '../../src/core/stall.js';
 import { AgentBook } from '../../src/core/agent-book.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import { SessionRegistry } from '../../src/core/registry.js';
@@ -257,13 +258,14 @@ describe('agent stall marking', () => {
       ['a', 'active', false],
       ['b', 'completed', false],
     ]);
-    book.startStallWatch(1_000);
+    const watch = new StallWatch(clock, 60_000, [book], 1_000);
+    watch.start();
     clock.advance(61_000);
     clock.advance(600_000);
     expect(published.slice(2).map((a) => [a.id, a.stalled])).toEqual([['a', true]]);
     update({ agent_id: 'a', status: 'active', progress_percent: 50 });
     expect(published.at(-1)).toMatchObject({ id: 'a', stalled: false, progressPercent: 50 });
-    book.stopStallWatch();
+    watch.stop();
     store.close();
   });
 });

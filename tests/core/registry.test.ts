@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/shared/clock.js';
 import type { Session } from '../../src/shared/protocol.js';
 import { parsePhaseFile } from '../../src/collector/phase-file.js';
 import type { PhaseObservation } from '../../src/collector/types.js';
+import { StallWatch } from '../../src/core/stall.js';
 import { SessionRegistry } from '../../src/core/registry.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { WriteCoalescer } from '../../src/store/write-coalescer.js';
@@ -68,7 +69,8 @@ describe('session registry', () => {
 
   it('marks a silent build stalled exactly once, and running again on its next update', () => {
     const { clock, registry, changes } = setup({ stallMs: 60_000 });
-    registry.startStallWatch(1_000);
+    const watch = new StallWatch(clock, 60_000, [registry], 1_000);
+    watch.start();
     registry.apply(observation(clock, { current_phase: 'Test', status: 'testing' }));
     clock.advance(59_000);
     expect(changes.map((s) => s.state)).toEqual(['running']);
@@ -78,7 +80,7 @@ describe('session registry', () => {
     expect(changes).toHaveLength(2);
     registry.apply(observation(clock, { current_phase: 'Test', status: 'testing', test_iteration: 2 }));
     expect(changes.map((s) => s.state)).toEqual(['running', 'stalled', 'running']);
-    registry.stopStallWatch();
+    watch.stop();
   });
 
   it('coalesces storage writes for a busy session and writes a final state at once', () => {
