@@ -128,6 +128,7 @@ export class Hub {
       protocol: PROTOCOL_VERSION,
       serverTime: this.#serverTime(),
       sessionId,
+      heartbeatMs: this.#heartbeatMs,
     });
     this.reply(client, { type: 'snapshot', sessions });
     const current = sessionId === null ? null : this.#metrics(sessionId);

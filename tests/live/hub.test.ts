@@ -206,6 +206,18 @@ describe('hub', () => {
     }
   });
 
+  it('says in hello how often it sends a heartbeat', () => {
+    const hub = new Hub({ clock: new FakeClock(), snapshot: () => [], heartbeatMs: 20_000 });
+    const client = new RecordingTransport();
+    hub.connect(client, null);
+    expect(client.frames[0]).toMatchObject({
+      type: 'hello',
+      protocol: 1,
+      sessionId: null,
+      heartbeatMs: 20_000,
+    });
+  });
+
   it('cuts off a client that does not keep up or fails, without touching the others', () => {
     const dropped: string[] = [];
     const hub = new Hub({
