@@ -45,13 +45,13 @@ export interface HubOptions {
   /** A followed session's current metrics, sent right after its snapshot. */
   metrics?: (sessionId: string) => { metrics: SessionMetrics; hash: string } | null;
   heartbeatMs?: number;
-  /** A client with more than this many bytes unsent is dropped. */
+  /** A client with more than this many bytes unsent is dropped (`--max-client-buffer`). */
   maxBufferedBytes?: number;
   onDrop?: (client: HubClient, reason: string) => void;
 }
 
-/** More unsent than this and a client is dropped, unless told otherwise. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** The default of `--max-client-buffer`: a client that keeps up never has 1 MiB unsent. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * One frame and who gets it: the clients following `audience` (null: every client), and with a

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { Hub } from '../../src/live/hub.js';
 import { eventStreamTransport, socketTransport } from '../../src/live/transports.js';
-import { eventually } from '../helpers/server.js';
+import { eventually, floodLogs, lastLogSeq } from '../helpers/server.js';
 import { makeLogLine } from '../render/fixtures.js';
 
 /** A real Hono SSE stream and what a reader of its response would get. */
@@ -123,27 +123,16 @@ describe('WebSocket transport', () => {
     const { open } = await socketServer(hub);
     const slow = await open();
     const healthy = await open();
-    let seen = 0;
-    healthy.socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; lines?: Array<{ seq: number }> };
-      if (frame.type === 'log') seen = frame.lines![0]!.seq;
-    });
+    const seen = lastLogSeq(healthy.socket);
     slow.socket.pause();
-
-    const text = 'x'.repeat(256 * 1024);
-    let seq = 0;
-    while (dropped.length === 0 && seq < 1_000) {
-      hub.broadcastLog('weather', [makeLogLine(++seq, text)]);
-      await eventually(() => seen === seq);
-    }
+    const flood = await floodLogs(hub, seen, () => dropped.length > 0);
     expect(dropped).toEqual(['send buffer over limit: the client is not keeping up']);
     expect(hub.size).toBe(1);
     // Cut, not closed politely: a close frame would wait behind megabytes nobody reads, for 30 s.
     await eventually(() => slow.server.readyState === WebSocket.CLOSED);
 
-    const last = seq;
-    hub.broadcastLog('weather', [makeLogLine(++seq, 'still here')]);
-    await eventually(() => seen === last + 1);
+    hub.broadcastLog('weather', [makeLogLine(flood.frames + 1, 'still here')]);
+    await eventually(() => seen() === flood.frames + 1);
   });
 
   it('closes politely on shutdown, telling the client why', async () => {
