@@ -5,6 +5,7 @@
  * with a message naming the flag, before anything starts.
  */
 import path from 'node:path';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '../live/hub.js';
 
 export type Command = 'serve' | 'demo' | 'simulate' | 'help' | 'version';
 
@@ -225,7 +226,7 @@ export function parseConfig(
       token: one<string>('token', '') || null,
       public: one('public', false),
       maxBodyBytes: one('max-body', 256 * 1024),
-      maxClientBufferBytes: one('max-client-buffer', 1024 * 1024),
+      maxClientBufferBytes: one('max-client-buffer', DEFAULT_MAX_BUFFERED_BYTES),
       dir,
       speed: one('speed', 1),
       project: one('project', 'weather-app'),
