@@ -4,13 +4,11 @@
  * heartbeats, and reconnects with exponential backoff and jitter (SPEC 2 "Heartbeat").
  */
 import type { ServerMessage } from '../shared/protocol.js';
+import { deadAfterMs, DEFAULT_HEARTBEAT_MS } from './heartbeat.js';
 
 /** First retry delay; doubles each failed attempt up to {@link MAX_DELAY_MS}. */
 export const BASE_DELAY_MS = 500;
 export const MAX_DELAY_MS = 15_000;
-/** The server sends a heartbeat every 5 s; three missed ones mean the connection is dead. */
-export const HEARTBEAT_MS = 5_000;
-export const DEAD_AFTER_MS = 3 * HEARTBEAT_MS;
 /** A connection that lived this long was a good one: the next failure starts backoff afresh. */
 export const GOOD_CONNECTION_MS = 10_000;
 
@@ -86,6 +84,8 @@ export class Connection {
   #attempt = 0;
   #openedAt = 0;
   #lastFrameAt: number | null = null;
+  /** Silence that means the socket is dead; `hello` says how often the server beats. */
+  #deadAfterMs = deadAfterMs(DEFAULT_HEARTBEAT_MS);
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(url: string, events: ConnectionEvents) {
@@ -107,10 +107,10 @@ export class Connection {
     this.#connect();
   }
 
-  /** Called every second: a live socket silent for three heartbeats is closed and replaced. */
+  /** Called every second: a live socket silent for a few heartbeats is closed and replaced. */
   check(now: number): void {
     if (this.#ws?.readyState !== WebSocket.OPEN || this.#lastFrameAt === null) return;
-    if (now - this.#lastFrameAt > DEAD_AFTER_MS) this.#drop();
+    if (now - this.#lastFrameAt > this.#deadAfterMs) this.#drop();
   }
 
   #connect(): void {
@@ -132,6 +132,7 @@ export class Connection {
     ws.onmessage = (event: MessageEvent) => {
       this.#lastFrameAt = Date.now();
       const frame = parseFrame(event.data);
+      if (frame?.type === 'hello') this.#deadAfterMs = deadAfterMs(frame.heartbeatMs);
       if (frame) this.#events.frame(frame);
     };
     // `error` is always followed by `close`, which does the work.

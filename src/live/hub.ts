@@ -1,9 +1,10 @@
 /**
  * @module
  * The hub owns every live connection (WebSocket and SSE alike) and pushes only what changed:
- * each client remembers the last hash it was sent per session (SPEC 2), a frame is serialized
- * once per change however many clients get it, one client's failure never touches another,
- * and a client whose send buffer keeps growing is dropped (SPEC 7).
+ * each client remembers the last hash it was sent per key (a session, its metrics, an agent, a
+ * plan; SPEC 2), every frame kind goes through one publish path that serializes it once however
+ * many clients get it, one client's failure never touches another, and a client whose unsent
+ * bytes pass a limit is cut off at once (SPEC 7).
  */
 import {
   PROTOCOL_VERSION,
@@ -17,12 +18,16 @@ import {
 } from '../shared/protocol.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 
-/** What the hub needs of a connection; the WebSocket and SSE routes adapt theirs to it. */
+/** What the hub needs of a connection; src/live/transports.ts adapts WebSocket and SSE to it. */
 export interface Transport {
-  send(text: string): void;
+  /** Sends one frame; `type` is the frame's own `type`, for transports that name their events (SSE). */
+  send(text: string, type: ServerMessage['type']): void;
   /** Bytes queued but not yet written to the network. */
   bufferedAmount(): number;
+  /** Closes politely, telling the peer why (shutdown). */
   close(code: number, reason: string): void;
+  /** Cuts the connection at once, discarding whatever is still queued. */
+  destroy(): void;
 }
 
 export interface HubClient {
@@ -40,10 +45,31 @@ export interface HubOptions {
   /** A followed session's current metrics, sent right after its snapshot. */
   metrics?: (sessionId: string) => { metrics: SessionMetrics; hash: string } | null;
   heartbeatMs?: number;
-  /** A client with more than this many bytes unsent is dropped. */
+  /** A client with more than this many bytes unsent is dropped (`--max-client-buffer`). */
   maxBufferedBytes?: number;
   onDrop?: (client: HubClient, reason: string) => void;
 }
+
+/** The default of `--max-client-buffer`: a client that keeps up never has 1 MiB unsent. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * One frame and who gets it: the clients following `audience` (null: every client), and with a
+ * `change`, only those whose last hash under its key differs (change-only frames).
+ */
+interface Publication {
+  audience: string | null;
+  message: ServerMessage;
+  change?: { key: string; hash: string };
+}
+
+/** The keys under which a client remembers what it was last sent, beside session ids. */
+const changeKey = {
+  session: (sessionId: string) => sessionId,
+  metrics: (sessionId: string) => `metrics\u0000${sessionId}`,
+  agent: (sessionId: string, agentId: string) => `agent\u0000${sessionId}\u0000${agentId}`,
+  plan: (sessionId: string) => `plan\u0000${sessionId}`,
+};
 
 export class Hub {
   readonly #clients = new Map<number, HubClient>();
@@ -53,6 +79,7 @@ export class Hub {
   readonly #heartbeatMs: number;
   readonly #maxBuffered: number;
   readonly #onDrop: NonNullable<HubOptions['onDrop']>;
+  readonly #lastSent = new Map<string, number>();
   #nextId = 1;
   #heartbeat: TimerHandle | null = null;
   #framesSent = 0;
@@ -62,7 +89,7 @@ export class Hub {
     snapshot,
     metrics = () => null,
     heartbeatMs = 5_000,
-    maxBufferedBytes = 8 * 1024 * 1024,
+    maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
     onDrop = () => {},
   }: HubOptions) {
     this.#clock = clock;
@@ -91,33 +118,32 @@ export class Hub {
     return this.#framesSent;
   }
 
-  /** Registers a connection and greets it with `hello` then `snapshot`. */
+  /** How many clients the last `session` frame of this session reached (0 before the first). */
+  lastSent(sessionId: string): number {
+    return this.#lastSent.get(sessionId) ?? 0;
+  }
+
+  /** Registers a connection and greets it with `hello` then `snapshot` (and metrics on `/ws/:id`). */
   connect(transport: Transport, sessionId: string | null): HubClient {
     const client: HubClient = { id: this.#nextId++, sessionId, transport, lastHash: new Map() };
     this.#clients.set(client.id, client);
-    const serverTime = new Date(this.#clock.now()).toISOString();
     const sessions: Session[] = [];
     for (const { session, hash } of this.#snapshot(sessionId)) {
       sessions.push(session);
-      client.lastHash.set(session.id, hash);
+      client.lastHash.set(changeKey.session(session.id), hash);
     }
-    this.#deliver(
-      client,
-      JSON.stringify({
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        serverTime,
-        sessionId,
-      } satisfies ServerMessage),
-    );
-    this.#deliver(client, JSON.stringify({ type: 'snapshot', sessions } satisfies ServerMessage));
+    this.reply(client, {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      serverTime: this.#serverTime(),
+      sessionId,
+      heartbeatMs: this.#heartbeatMs,
+    });
+    this.reply(client, { type: 'snapshot', sessions });
     const current = sessionId === null ? null : this.#metrics(sessionId);
     if (current) {
-      client.lastHash.set(metricsKey(current.metrics.sessionId), current.hash);
-      this.#deliver(
-        client,
-        JSON.stringify({ type: 'metrics', metrics: current.metrics } satisfies ServerMessage),
-      );
+      client.lastHash.set(changeKey.metrics(current.metrics.sessionId), current.hash);
+      this.reply(client, { type: 'metrics', metrics: current.metrics });
     }
     return client;
   }
@@ -128,86 +154,56 @@ export class Hub {
 
   /** Sends a `session` frame to every client whose last hash for it differs; returns how many. */
   publish(session: Session, hash: string): number {
-    let frame: string | null = null;
-    let sent = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId !== null && client.sessionId !== session.id) continue;
-      if (client.lastHash.get(session.id) === hash) continue;
-      frame ??= JSON.stringify({ type: 'session', session } satisfies ServerMessage);
-      client.lastHash.set(session.id, hash);
-      if (this.#deliver(client, frame)) sent++;
-    }
+    const sent = this.#publish({
+      audience: session.id,
+      message: { type: 'session', session },
+      change: { key: changeKey.session(session.id), hash },
+    });
     this.#framesSent += sent;
+    this.#lastSent.set(session.id, sent);
     return sent;
   }
 
   /** Sends a `metrics` frame to every client whose last metrics hash for that session differs. */
   publishMetrics(metrics: SessionMetrics, hash: string): number {
-    const key = metricsKey(metrics.sessionId);
-    let frame: string | null = null;
-    let sent = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId !== null && client.sessionId !== metrics.sessionId) continue;
-      if (client.lastHash.get(key) === hash) continue;
-      frame ??= JSON.stringify({ type: 'metrics', metrics } satisfies ServerMessage);
-      client.lastHash.set(key, hash);
-      if (this.#deliver(client, frame)) sent++;
-    }
-    return sent;
+    return this.#publish({
+      audience: metrics.sessionId,
+      message: { type: 'metrics', metrics },
+      change: { key: changeKey.metrics(metrics.sessionId), hash },
+    });
   }
 
   /** Sends an `agent` frame to every client whose last hash for that agent differs. */
   publishAgent(agent: Agent, hash: string): number {
-    const key = `agent\u0000${agent.sessionId}\u0000${agent.id}`;
-    let frame: string | null = null;
-    let sent = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId !== null && client.sessionId !== agent.sessionId) continue;
-      if (client.lastHash.get(key) === hash) continue;
-      frame ??= JSON.stringify({ type: 'agent', agent } satisfies ServerMessage);
-      client.lastHash.set(key, hash);
-      if (this.#deliver(client, frame)) sent++;
-    }
-    return sent;
+    return this.#publish({
+      audience: agent.sessionId,
+      message: { type: 'agent', agent },
+      change: { key: changeKey.agent(agent.sessionId, agent.id), hash },
+    });
   }
 
   /** Sends a session's phase plan to clients whose last plan hash for it differs. */
   publishPlan(sessionId: string, plan: PlanPhase[], hash: string): number {
-    const key = `plan\u0000${sessionId}`;
-    let frame: string | null = null;
-    let sent = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId !== null && client.sessionId !== sessionId) continue;
-      if (client.lastHash.get(key) === hash) continue;
-      frame ??= JSON.stringify({ type: 'plan', sessionId, plan } satisfies ServerMessage);
-      client.lastHash.set(key, hash);
-      if (this.#deliver(client, frame)) sent++;
-    }
-    return sent;
+    return this.#publish({
+      audience: sessionId,
+      message: { type: 'plan', sessionId, plan },
+      change: { key: changeKey.plan(sessionId), hash },
+    });
   }
 
   /** Tells every client how far the first read of Claude Code history has come. */
   broadcastBackfill(progress: BackfillProgress): void {
-    if (this.#clients.size === 0) return;
-    const frame = JSON.stringify({ type: 'backfill', progress } satisfies ServerMessage);
-    for (const client of this.#clients.values()) this.#deliver(client, frame);
+    this.#publish({ audience: null, message: { type: 'backfill', progress } });
   }
 
   /** Sends new log lines of a session to every client following it; returns how many. */
   broadcastLog(sessionId: string, lines: LogLine[]): number {
-    let frame: string | null = null;
-    let sent = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId !== null && client.sessionId !== sessionId) continue;
-      frame ??= JSON.stringify({ type: 'log', sessionId, lines } satisfies ServerMessage);
-      if (this.#deliver(client, frame)) sent++;
-    }
-    return sent;
+    return this.#publish({ audience: sessionId, message: { type: 'log', sessionId, lines } });
   }
 
-  /** Sends one frame to a single client (replies such as `pong`). */
+  /** Sends one frame to a single client (greetings, and replies such as `pong`). */
   reply(client: HubClient, message: ServerMessage): void {
-    this.#deliver(client, JSON.stringify(message));
+    this.#deliver(client, JSON.stringify(message), message.type);
   }
 
   start(): void {
@@ -221,12 +217,7 @@ export class Hub {
   }
 
   heartbeat(): void {
-    if (this.#clients.size === 0) return;
-    const frame = JSON.stringify({
-      type: 'heartbeat',
-      serverTime: new Date(this.#clock.now()).toISOString(),
-    } satisfies ServerMessage);
-    for (const client of this.#clients.values()) this.#deliver(client, frame);
+    this.#publish({ audience: null, message: { type: 'heartbeat', serverTime: this.#serverTime() } });
   }
 
   /** Closes every connection (shutdown). */
@@ -242,13 +233,33 @@ export class Hub {
     this.#clients.clear();
   }
 
-  #deliver(client: HubClient, frame: string): boolean {
+  /** The one path every published frame takes; returns how many clients it reached. */
+  #publish({ audience, message, change }: Publication): number {
+    let frame: string | null = null;
+    let sent = 0;
+    for (const client of this.#clients.values()) {
+      if (audience !== null && client.sessionId !== null && client.sessionId !== audience) continue;
+      if (change) {
+        if (client.lastHash.get(change.key) === change.hash) continue;
+        client.lastHash.set(change.key, change.hash);
+      }
+      frame ??= JSON.stringify(message);
+      if (this.#deliver(client, frame, message.type)) sent++;
+    }
+    return sent;
+  }
+
+  #serverTime(): string {
+    return new Date(this.#clock.now()).toISOString();
+  }
+
+  #deliver(client: HubClient, frame: string, type: ServerMessage['type']): boolean {
     if (client.transport.bufferedAmount() > this.#maxBuffered) {
       this.#drop(client, 'send buffer over limit: the client is not keeping up');
       return false;
     }
     try {
-      client.transport.send(frame);
+      client.transport.send(frame, type);
       return true;
     } catch (error) {
       this.#drop(client, `send failed: ${(error as Error).message}`);
@@ -256,18 +267,17 @@ export class Hub {
     }
   }
 
+  /**
+   * Forgets a client and cuts its connection at once: a polite close would queue behind the very
+   * bytes it is not reading, and keep the socket open until the close handshake times out.
+   */
   #drop(client: HubClient, reason: string): void {
     if (!this.#clients.delete(client.id)) return;
     try {
-      client.transport.close(1008, reason.slice(0, 120));
+      client.transport.destroy();
     } catch {
-      // Already closed.
+      // Already gone.
     }
     this.#onDrop(client, reason);
   }
-}
-
-/** Metrics hashes live beside session hashes in a client's map, under their own key. */
-function metricsKey(sessionId: string): string {
-  return `metrics\u0000${sessionId}`;
 }

@@ -160,8 +160,8 @@ export function createApiRoutes({
       dataTime: now,
     });
     const session = result.session;
-    // The change went out (synchronously) to every client that follows this session.
-    const broadcastedTo = result.status === 'changed' ? hub.audience(result.session.id) : 0;
+    // The change went out synchronously: the hub says how many clients its frame reached.
+    const broadcastedTo = result.status === 'changed' ? hub.lastSent(result.session.id) : 0;
     return c.json({
       status: 'received',
       session_id: record.project ?? session?.project ?? null,

@@ -5,6 +5,7 @@
  * with a message naming the flag, before anything starts.
  */
 import path from 'node:path';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '../live/hub.js';
 
 export type Command = 'serve' | 'demo' | 'simulate' | 'help' | 'version';
 
@@ -30,6 +31,8 @@ export interface Config {
   token: string | null;
   public: boolean;
   maxBodyBytes: number;
+  /** A live client with more than this many bytes unsent is cut off (`--max-client-buffer`). */
+  maxClientBufferBytes: number;
   /** `simulate`: where to write the build; `demo`: null means a fresh temporary folder. */
   dir: string | null;
   speed: number;
@@ -58,6 +61,12 @@ const FLAGS: Record<string, FlagSpec> = {
   token: { env: 'BUILDCAST_TOKEN', kind: 'string' },
   public: { env: 'BUILDCAST_PUBLIC', kind: 'bool' },
   'max-body': { env: 'BUILDCAST_MAX_BODY', kind: 'int', min: 1_024, max: 64 * 1024 * 1024 },
+  'max-client-buffer': {
+    env: 'BUILDCAST_MAX_CLIENT_BUFFER',
+    kind: 'int',
+    min: 65_536,
+    max: 1024 * 1024 * 1024,
+  },
   dir: { env: 'BUILDCAST_DIR', kind: 'string' },
   speed: { env: 'BUILDCAST_SPEED', kind: 'number', min: 0.01, max: 1_000 },
   project: { env: 'BUILDCAST_PROJECT', kind: 'string' },
@@ -88,6 +97,8 @@ Options (each also as an environment variable):
   --token T              require T for ingest and viewing (BUILDCAST_TOKEN)
   --public               with --token: viewing needs no token (BUILDCAST_PUBLIC)
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
+  --max-client-buffer BYTES
+                         drop a live client with more than BYTES unsent (BUILDCAST_MAX_CLIENT_BUFFER; default 1048576)
   --dir DIR              simulate: the build's work directory; demo: the folder for its builds (BUILDCAST_DIR)
   --speed X              simulate/demo: time multiplier (BUILDCAST_SPEED; default 1)
   --project NAME         simulate/demo: project name (BUILDCAST_PROJECT; default weather-app)
@@ -215,6 +226,7 @@ export function parseConfig(
       token: one<string>('token', '') || null,
       public: one('public', false),
       maxBodyBytes: one('max-body', 256 * 1024),
+      maxClientBufferBytes: one('max-client-buffer', DEFAULT_MAX_BUFFERED_BYTES),
       dir,
       speed: one('speed', 1),
       project: one('project', 'weather-app'),

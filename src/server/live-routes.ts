@@ -1,17 +1,21 @@
 /**
  * @module
  * Live routes (SPEC 3): WebSocket `/ws` (all sessions) and `/ws/:id` (one), and SSE
- * `/api/stream`, each adapted to the hub's `Transport`. Upgrades are validated before the
- * handshake: a browser page from another origin may not open a socket (SPEC 7).
+ * `/api/stream`, each handed to the hub through its transport (src/live/transports.ts).
+ * Upgrades are validated before the handshake: a browser page from another origin may not open
+ * a socket (SPEC 7).
  */
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { WSEvents } from 'hono/ws';
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server';
-import type { ClientMessage, ServerMessage } from '../shared/protocol.js';
+import type { WebSocket } from 'ws';
+import type { ClientMessage } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { sendError } from './errors.js';
 import type { Hub, HubClient } from '../live/hub.js';
+import { eventStreamTransport, socketTransport, type ResponseLike } from '../live/transports.js';
 
 export interface LiveDeps {
   hub: Hub;
@@ -50,25 +54,21 @@ function parseClientMessage(data: unknown): ClientMessage | null {
 export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
   const live = new Hono();
 
-  const socket = (c: Context) => {
+  const socket = (c: Context): WSEvents<WebSocketLike> => {
     const sessionId = c.req.param('id') ?? null;
     let client: HubClient | null = null;
     return {
-      onOpen(
-        _event: Event,
-        ws: { raw?: WebSocketLike; send(t: string): void; close(code?: number, reason?: string): void },
-      ) {
-        const raw = ws.raw as (WebSocketLike & { bufferedAmount?: number }) | undefined;
-        client = hub.connect(
-          {
-            send: (text) => ws.send(text),
-            bufferedAmount: () => raw?.bufferedAmount ?? 0,
-            close: (code, reason) => ws.close(code, reason),
-          },
-          sessionId,
-        );
+      onOpen(_event, ws) {
+        // @hono/node-server hands over the `ws` socket itself (main.ts makes the server): only it
+        // can tell its unsent bytes and be cut off without a close handshake.
+        const raw = ws.raw as WebSocket | undefined;
+        if (!raw) {
+          ws.close(1011, 'no socket to serve');
+          return;
+        }
+        client = hub.connect(socketTransport(raw), sessionId);
       },
-      onMessage(event: MessageEvent) {
+      onMessage(event) {
         if (!client) return;
         const message = parseClientMessage(event.data);
         if (message === null) {
@@ -96,25 +96,11 @@ export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
 
   live.get('/api/stream', sameOrigin, (c) => {
     const sessionId = c.req.query('session') || null;
-    const outgoing = (c.env as { outgoing?: { writableLength?: number } } | undefined)?.outgoing;
+    const outgoing = (c.env as { outgoing?: ResponseLike } | undefined)?.outgoing;
     return streamSSE(c, async (stream) => {
-      let closed = false;
-      const done = new Promise<void>((resolve) => stream.onAbort(resolve));
-      const client = hub.connect(
-        {
-          send: (text) => {
-            const type = (JSON.parse(text) as ServerMessage).type;
-            void stream.writeSSE({ event: type, data: text });
-          },
-          bufferedAmount: () => outgoing?.writableLength ?? 0,
-          close: () => {
-            closed = true;
-            void stream.close();
-          },
-        },
-        sessionId,
-      );
-      if (!closed) await done;
+      const transport = eventStreamTransport(stream, outgoing);
+      const client = hub.connect(transport, sessionId);
+      await transport.ended;
       hub.disconnect(client);
     });
   });

@@ -93,6 +93,7 @@ export async function startServer(
   const hub = new Hub({
     clock,
     heartbeatMs: config.heartbeatMs,
+    maxBufferedBytes: config.maxClientBufferBytes,
     metrics: (sessionId) => metrics.current(sessionId),
     snapshot: (sessionId) => {
       if (sessionId === null) return registry.entries(200);

@@ -94,6 +94,8 @@ export interface HelloMessage {
   serverTime: string;
   /** The session this connection follows (`/ws/:id`), or null for all sessions. */
   sessionId: string | null;
+  /** How often this server sends a heartbeat (`--heartbeat`), so a client knows how long silence may last. */
+  heartbeatMs: number;
 }
 
 export interface SnapshotMessage {

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/shared/protocol.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { Config } from '../../src/server/config.js';
+import type { Hub } from '../../src/live/hub.js';
 import { startServer, type ServerHandle } from '../../src/server/main.js';
 
 export function tempDir(prefix = 'buildcast-test-'): string {
@@ -36,6 +37,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     token: null,
     public: false,
     maxBodyBytes: 256 * 1024,
+    maxClientBufferBytes: 1024 * 1024,
     dir: null,
     speed: 1,
     project: 'weather-app',
@@ -157,4 +159,35 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
+}
+
+/** Follows the `seq` of the last log line a socket received, without keeping the frames. */
+export function lastLogSeq(socket: WebSocket): () => number {
+  let seq = 0;
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as { type: string; lines?: Array<{ seq: number }> };
+    if (frame.type === 'log' && frame.lines?.[0]) seq = frame.lines[0].seq;
+  });
+  return () => seq;
+}
+
+/**
+ * Publishes 256 KiB log frames straight from the hub, each once `received` has it (so that client
+ * keeps up), until `done()` or 1,000 frames; returns how many frames and bytes went out.
+ */
+export async function floodLogs(
+  hub: Hub,
+  received: () => number,
+  done: () => boolean,
+): Promise<{ frames: number; bytes: number }> {
+  const text = 'x'.repeat(256 * 1024);
+  let frames = 0;
+  while (!done() && frames < 1_000) {
+    frames++;
+    hub.broadcastLog('weather-app-20261120T140211Z', [
+      { seq: frames, at: '2026-11-20T14:00:00.000Z', level: 'info', text, source: 'push' },
+    ]);
+    await eventually(() => received() === frames);
+  }
+  return { frames, bytes: frames * text.length };
 }

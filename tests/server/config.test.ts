@@ -19,6 +19,8 @@ describe('configuration', () => {
         freshMs: 10_000,
         stallMs: 600_000,
         maxBodyBytes: 262_144,
+        heartbeatMs: 5_000,
+        maxClientBufferBytes: 1_048_576,
       },
     });
   });
@@ -67,6 +69,23 @@ describe('configuration', () => {
       message: expect.stringContaining('--token'),
     });
     expect(parse(['--host', '0.0.0.0', '--token', 's3cret']).ok).toBe(true);
+  });
+
+  it('takes the unsent bytes past which a live client is cut off', () => {
+    expect(parse(['--max-client-buffer', '262144'])).toMatchObject({
+      config: { maxClientBufferBytes: 262_144 },
+    });
+    expect(parse([], { BUILDCAST_MAX_CLIENT_BUFFER: '4194304' })).toMatchObject({
+      config: { maxClientBufferBytes: 4_194_304 },
+    });
+    expect(parse(['--max-client-buffer', '1.5'])).toEqual({
+      ok: false,
+      message: '--max-client-buffer takes a whole number, not "1.5"',
+    });
+    expect(parse(['--max-client-buffer', '100'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('between 65536 and'),
+    });
   });
 
   it('knows its commands', () => {

@@ -17,8 +17,11 @@ import {
   startTestServer,
   tempDir,
   testConfig,
+  lastLogSeq,
+  floodLogs,
   writePhaseFile,
 } from '../helpers/server.js';
+import { makeLogLine } from '../render/fixtures.js';
 
 const isSession =
   (check: (s: Session) => boolean) =>
@@ -274,6 +277,37 @@ describe('live pipeline', () => {
     await read(/event: session/);
     expect(text).toContain('"project":"sse-app"');
     controller.abort();
+  });
+
+  it('cuts off a socket that stops reading once 1 MiB waits for it, while another keeps receiving', async () => {
+    const lines: string[] = [];
+    server = await startServer(
+      testConfig({ db: path.join(root, 'buildcast.db'), maxClientBufferBytes: 1024 * 1024 }),
+      { log: (line) => lines.push(line) },
+    );
+    const slow = await connect();
+    const healthy = await connect();
+    const seen = lastLogSeq(healthy.socket);
+    slow.socket.pause();
+    let slowBytes = 0;
+    slow.socket.on('message', (data) => (slowBytes += String(data).length));
+    const slowClosed = new Promise<number>((resolve) => slow.socket.once('close', (code) => resolve(code)));
+
+    // As fast as the healthy client takes them, until the slow one is cut off (after what the
+    // kernel buffers hold and the 1 MiB beyond).
+    const flood = await floodLogs(server.hub, seen, () => server!.hub.size < 2);
+    expect(server.hub.size).toBe(1);
+    expect(flood.bytes).toBeGreaterThan(1024 * 1024);
+    expect(lines).toContain('dropped a client: send buffer over limit: the client is not keeping up');
+
+    server.hub.broadcastLog('weather-app-20261120T140211Z', [makeLogLine(flood.frames + 1, 'still here')]);
+    await eventually(() => seen() === flood.frames + 1);
+
+    // What was already on its way arrives, then the connection ends with no close handshake
+    // (1006): it was destroyed, not left open waiting for a reply it would never read.
+    slow.socket.resume();
+    expect(await slowClosed).toBe(1006);
+    expect(slowBytes).toBeLessThan(flood.bytes);
   });
 
   it('refuses a socket from another origin', async () => {

@@ -221,6 +221,10 @@ describe('schema/protocol.schema.json against a real server', () => {
     expect([...types].sort()).toEqual(['error', 'heartbeat', 'hello', 'log', 'pong', 'session', 'snapshot']);
     for (const frame of client.frames)
       expect({ type: frame.type, errors: frameErrors(frame) }).toEqual({ type: frame.type, errors: [] });
+    // hello tells the client how often to expect a heartbeat: the server's `--heartbeat`.
+    expect(client.frames[0]).toMatchObject({ type: 'hello', heartbeatMs: 100 });
+    for (const example of def('HelloMessage').examples as unknown[])
+      expect(defErrors('HelloMessage', example)).toEqual([]);
     // A snapshot with a session in it, from a second connection after the push.
     const late = await FrameClient.connect(`${server!.url.replace('http', 'ws')}/ws`);
     clients.push(late);
@@ -297,6 +301,10 @@ describe('schema/protocol.schema.json against a real server', () => {
     expect(
       frameErrors({ type: 'hello', protocol: 2, serverTime: '2026-11-20T14:19:41Z', sessionId: null }),
     ).toContain('/protocol: expected 1, got 2');
+    const hello = { type: 'hello', protocol: 1, serverTime: '2026-11-20T14:19:41Z', sessionId: null };
+    expect(frameErrors(hello)).toContain('/: missing "heartbeatMs"');
+    expect(frameErrors({ ...hello, heartbeatMs: 2.5 })).toContain('/heartbeatMs: expected integer, got 2.5');
+    expect(frameErrors({ ...hello, heartbeatMs: 0 })).toContain('/heartbeatMs: 0 is below 1');
     expect(frameErrors({ type: 'metrics', sessionId: 'x' })).not.toEqual([]);
     expect(frameErrors({ type: 'heartbeat' })).toContain('/: missing "serverTime"');
   });
