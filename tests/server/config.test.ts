@@ -44,6 +44,15 @@ describe('configuration', () => {
     });
   });
 
+  it('treats names of built-in object properties as unknown options', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(parse([`--${name}`, 'x'])).toEqual({
+        ok: false,
+        message: `unknown option --${name} (try --help)`,
+      });
+    }
+  });
+
   it('fails fast with a message naming the flag', () => {
     expect(parse(['--port', 'eighty'])).toEqual({
       ok: false,
