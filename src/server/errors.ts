@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not_found'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden_host'
   | 'forbidden_origin'
   | 'unsupported_media_type'
   | 'internal';

@@ -204,6 +204,8 @@ export async function startServer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     publicView: config.public,
+    host: config.host,
+    allowedHosts: config.allowedHosts,
     backfill: history.backfill,
     health: () => ({
       version,

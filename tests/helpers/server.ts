@@ -35,6 +35,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pricing: null,
     token: null,
     public: false,
+    allowedHosts: [],
     maxBodyBytes: 256 * 1024,
     dir: null,
     speed: 1,

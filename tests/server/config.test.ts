@@ -19,8 +19,42 @@ describe('configuration', () => {
         freshMs: 10_000,
         stallMs: 600_000,
         maxBodyBytes: 262_144,
+        allowedHosts: [],
       },
     });
+  });
+
+  it('takes --allowed-host names, repeated or as a comma list, and refuses what is not a name', () => {
+    expect(parse(['--allowed-host', 'Dash.Example.com', '--allowed-host=studio.lan.'])).toMatchObject({
+      config: { allowedHosts: ['dash.example.com', 'studio.lan'] },
+    });
+    expect(parse([], { BUILDCAST_ALLOWED_HOST: 'dash.example.com, fd00::1,192.168.1.5' })).toMatchObject({
+      config: { allowedHosts: ['dash.example.com', '[fd00::1]', '192.168.1.5'] },
+    });
+    expect(parse(['--allowed-host', 'a.example'], { BUILDCAST_ALLOWED_HOST: 'b.example' })).toMatchObject({
+      config: { allowedHosts: ['a.example'] },
+    });
+    for (const bad of [
+      'https://dash.example.com',
+      'dash.example.com:8443',
+      'dash.example.com/x',
+      '-dash',
+      '',
+    ]) {
+      expect(parse(['--allowed-host', bad])).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('--allowed-host takes a host name'),
+      });
+    }
+  });
+
+  it('treats names of built-in object properties as unknown options', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(parse([`--${name}`, 'x'])).toEqual({
+        ok: false,
+        message: `unknown option --${name} (try --help)`,
+      });
+    }
   });
 
   it('reads the start interface exactly, flags beating BUILDCAST_* variables', () => {
@@ -42,15 +76,6 @@ describe('configuration', () => {
     expect(parse([], { BUILDCAST_ROOT: '/a:/b', BUILDCAST_DB: ':memory:' })).toMatchObject({
       config: { roots: ['/a', '/b'], db: ':memory:' },
     });
-  });
-
-  it('treats names of built-in object properties as unknown options', () => {
-    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-      expect(parse([`--${name}`, 'x'])).toEqual({
-        ok: false,
-        message: `unknown option --${name} (try --help)`,
-      });
-    }
   });
 
   it('fails fast with a message naming the flag', () => {
