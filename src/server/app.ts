@@ -1,7 +1,7 @@
 /**
  * @module
  * The Hono application: API, live streams and pages under one error handler, behind the web
- * safety rules (SPEC 7: security headers, Host and Origin checks, then the
+ * safety rules (SPEC 7: security headers, Host and Origin checks, per-address limits, then the
  * token rule when a token is set) and with a body limit on ingest.
  */
 import { Hono } from 'hono';
@@ -15,6 +15,14 @@ import { hostGuard, originGuard, securityHeaders } from './guard.js';
 import { createLiveRoutes } from './live-routes.js';
 import { createOtlpRoutes } from './otlp-routes.js';
 import { createPageRoutes } from './pages.js';
+import {
+  DEFAULT_INGEST_RATE,
+  MAX_SOCKETS_PER_ADDRESS,
+  SocketCounts,
+  TokenBuckets,
+  ingestRateLimit,
+  socketLimit,
+} from './rate-limit.js';
 
 export interface AppDeps extends ApiDeps {
   packageRoot: string;
@@ -26,6 +34,10 @@ export interface AppDeps extends ApiDeps {
   host?: string;
   /** More names a request's `Host` may carry (`--allowed-host`). */
   allowedHosts?: readonly string[];
+  /** Ingest requests per second per client address (`--rate`); 0 turns the limit off. */
+  rate?: number;
+  /** Open WebSocket and SSE streams per client address. */
+  maxSocketsPerAddress?: number;
   /** Builder's parallel tasks of a session, for the plan on the pages. */
   tasks?: (sessionId: string) => BuildTask[] | null;
   /** Progress of the first read of Claude Code history, for the pages. */
@@ -39,6 +51,8 @@ export function createApp(deps: AppDeps): Hono {
     publicView = false,
     host = '127.0.0.1',
     allowedHosts = [],
+    rate = DEFAULT_INGEST_RATE,
+    maxSocketsPerAddress = MAX_SOCKETS_PER_ADDRESS,
   } = deps;
   const app = new Hono();
 
@@ -46,6 +60,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', securityHeaders());
   app.use('*', hostGuard({ boundHost: host, allowedHosts }));
   app.use('*', originGuard(allowedHosts));
+  app.use('*', socketLimit(new SocketCounts(maxSocketsPerAddress)));
+  if (rate > 0) app.use('*', ingestRateLimit(new TokenBuckets({ perSecond: rate, clock: deps.clock })));
   if (token) app.use('*', tokenGuard({ token, publicView }));
 
   app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));

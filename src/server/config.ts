@@ -7,6 +7,7 @@
 import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { normalizeHostName } from './guard.js';
+import { DEFAULT_INGEST_RATE } from './rate-limit.js';
 
 export type Command = 'serve' | 'demo' | 'simulate' | 'help' | 'version';
 
@@ -33,6 +34,8 @@ export interface Config {
   public: boolean;
   /** More names a request's `Host` may carry besides the bound address and loopback names. */
   allowedHosts: string[];
+  /** Ingest requests per second per client address; 0 means no limit. */
+  rate: number;
   maxBodyBytes: number;
   /** `simulate`: where to write the build; `demo`: null means a fresh temporary folder. */
   dir: string | null;
@@ -63,6 +66,7 @@ const FLAGS: Record<string, FlagSpec> = {
   token: { env: 'BUILDCAST_TOKEN', kind: 'string' },
   public: { env: 'BUILDCAST_PUBLIC', kind: 'bool' },
   'allowed-host': { env: 'BUILDCAST_ALLOWED_HOST', kind: 'names' },
+  rate: { env: 'BUILDCAST_RATE', kind: 'number', min: 0, max: 1_000_000 },
   'max-body': { env: 'BUILDCAST_MAX_BODY', kind: 'int', min: 1_024, max: 64 * 1024 * 1024 },
   dir: { env: 'BUILDCAST_DIR', kind: 'string' },
   speed: { env: 'BUILDCAST_SPEED', kind: 'number', min: 0.01, max: 1_000 },
@@ -96,6 +100,8 @@ Options (each also as an environment variable):
   --allowed-host NAME    another name this server answers to, e.g. behind a proxy, repeatable
                          (BUILDCAST_ALLOWED_HOST, comma-separated; always: the bound address,
                          localhost, 127.0.0.1, [::1])
+  --rate N               ingest requests per second per client address, bursts of 2N; 0 means
+                         no limit (BUILDCAST_RATE; default ${DEFAULT_INGEST_RATE})
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
   --dir DIR              simulate: the build's work directory; demo: the folder for its builds (BUILDCAST_DIR)
   --speed X              simulate/demo: time multiplier (BUILDCAST_SPEED; default 1)
@@ -245,6 +251,7 @@ export function parseConfig(
       token: one<string>('token', '') || null,
       public: one('public', false),
       allowedHosts: (values.get('allowed-host') ?? []).map(String),
+      rate: one('rate', DEFAULT_INGEST_RATE),
       maxBodyBytes: one('max-body', 256 * 1024),
       dir,
       speed: one('speed', 1),

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden_host'
   | 'forbidden_origin'
+  | 'rate_limited'
+  | 'too_many_connections'
   | 'unsupported_media_type'
   | 'internal';
 

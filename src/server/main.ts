@@ -206,6 +206,7 @@ export async function startServer(
     publicView: config.public,
     host: config.host,
     allowedHosts: config.allowedHosts,
+    rate: config.rate,
     backfill: history.backfill,
     health: () => ({
       version,

@@ -36,6 +36,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     token: null,
     public: false,
     allowedHosts: [],
+    rate: 10_000,
     maxBodyBytes: 256 * 1024,
     dir: null,
     speed: 1,

@@ -20,6 +20,7 @@ describe('configuration', () => {
         stallMs: 600_000,
         maxBodyBytes: 262_144,
         allowedHosts: [],
+        rate: 10_000,
       },
     });
   });
@@ -46,6 +47,17 @@ describe('configuration', () => {
         message: expect.stringContaining('--allowed-host takes a host name'),
       });
     }
+  });
+
+  it('takes --rate as requests per second, 0 for no limit', () => {
+    expect(parse(['--rate', '50'])).toMatchObject({ config: { rate: 50 } });
+    expect(parse(['--rate', '0'])).toMatchObject({ config: { rate: 0 } });
+    expect(parse([], { BUILDCAST_RATE: '2.5' })).toMatchObject({ config: { rate: 2.5 } });
+    expect(parse(['--rate', '-1'])).toMatchObject({ ok: false, message: expect.stringContaining('--rate') });
+    expect(parse(['--rate', 'lots'])).toMatchObject({
+      ok: false,
+      message: '--rate takes a number, not "lots"',
+    });
   });
 
   it('treats names of built-in object properties as unknown options', () => {
