@@ -1,15 +1,16 @@
 /**
  * SPEC 7 web safety on a real server: a foreign `Host` (DNS rebinding) and a write from another
  * site get 403 on every route, while curl-shaped pushes keep working; every answer carries the
- * security headers.
+ * security headers; and an oversized body always gets its 413 answer, never a broken connection.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { Hono } from 'hono';
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerHandle } from '../../src/server/main.js';
 import { hostRule, securityHeaders } from '../../src/server/guard.js';
 import { PAGE_CSP } from '../../src/render/layout.js';
@@ -325,5 +326,64 @@ describe('security headers', () => {
     const setup = await app.request('/overlay/setup');
     expect(setup.headers.get('x-frame-options')).toBe('DENY');
     expect(setup.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('body limit', () => {
+  let server: ServerHandle | null = null;
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+    removeDir(dir);
+  });
+
+  /**
+   * Sends the whole body before reading anything, as a simple client does, and reports what it
+   * read or the error it met: a server that closes early turns the client's writes into EPIPE.
+   */
+  function sendThenRead(port: number, body: Buffer, chunked: boolean): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let got = '';
+      socket.on('data', (data) => (got += String(data)));
+      let failed: string | null = null;
+      socket.on('error', (error: NodeJS.ErrnoException) => (failed = `error ${error.code}`));
+      socket.on('close', () => resolve(failed ?? got));
+      const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`;
+      socket.write(
+        `POST /api/phase-update HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+          `Connection: close\r\n${framing}\r\n\r\n`,
+      );
+      if (chunked) {
+        socket.write(`${body.length.toString(16)}\r\n`);
+        socket.write(body);
+        socket.end('\r\n0\r\n\r\n');
+      } else socket.end(body);
+    });
+  }
+
+  it('answers a body 16 times the limit with its 413 JSON, every one of 20 times', async () => {
+    server = await startTestServer({ db: path.join(dir, 'buildcast.db') });
+    const body = Buffer.alloc(16 * 256 * 1024, 'a');
+    for (let i = 0; i < 20; i++) {
+      const answer = await sendThenRead(server.port, body, i % 2 === 1);
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+      const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
+      expect(json.error.code).toBe('payload_too_large');
+    }
+    for (let i = 0; i < 3; i++) {
+      const answer = await fetch(`${server.url}/api/phase-update`, { method: 'POST', body });
+      expect(answer.status).toBe(413);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    }
+    const fits = await fetch(`${server.url}/api/phase-update`, {
+      method: 'POST',
+      body: JSON.stringify(phase()),
+    });
+    expect(fits.status).toBe(200);
   });
 });
