@@ -22,10 +22,13 @@ export interface PageOptions {
 export const HTMX_CONFIG =
   '{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}';
 
-/** The Content-Security-Policy sent with every page: only buildcast's own scripts, styles and socket. */
+/**
+ * The Content-Security-Policy sent with every page: only buildcast's own scripts, styles and
+ * socket. Framing is decided by the server's guard (no page may be framed but the overlay).
+ */
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'; object-src 'none'";
+  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
 /** A whole HTML document around `main`. */
 export function renderPage({ title, main, sessionId }: PageOptions): SafeHtml {

@@ -1,20 +1,28 @@
 /**
  * @module
- * The Hono application: API, live streams and pages under one error handler, a body limit on
- * ingest, and the token rule (SPEC 7) when a token is set.
+ * The Hono application: API, live streams and pages under one error handler, behind the web
+ * safety rules (SPEC 7: security headers, Host and Origin checks, per-address limits, then the
+ * token rule when a token is set) and with a body limit on ingest.
  */
 import { Hono } from 'hono';
-import type { Context, Next } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { BuildTask } from '../collector/side-files.js';
-import { timingSafeEqual } from 'node:crypto';
-import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
+import { tokenGuard } from './auth.js';
 import { ApiError, sendError } from './errors.js';
+import { hostGuard, originGuard, securityHeaders } from './guard.js';
 import { createLiveRoutes } from './live-routes.js';
 import { createOtlpRoutes } from './otlp-routes.js';
 import { createPageRoutes } from './pages.js';
+import {
+  DEFAULT_INGEST_RATE,
+  MAX_SOCKETS_PER_ADDRESS,
+  SocketCounts,
+  TokenBuckets,
+  ingestRateLimit,
+  socketLimit,
+} from './rate-limit.js';
 
 export interface AppDeps extends ApiDeps {
   packageRoot: string;
@@ -22,53 +30,39 @@ export interface AppDeps extends ApiDeps {
   token?: string | null;
   /** With a token: viewing needs none (SPEC 7 `--public`). */
   publicView?: boolean;
+  /** The address the server is bound to (`--host`), one of the names a request's `Host` may carry. */
+  host?: string;
+  /** More names a request's `Host` may carry (`--allowed-host`). */
+  allowedHosts?: readonly string[];
+  /** Ingest requests per second per client address (`--rate`); 0 turns the limit off. */
+  rate?: number;
+  /** Open WebSocket and SSE streams per client address. */
+  maxSocketsPerAddress?: number;
   /** Builder's parallel tasks of a session, for the plan on the pages. */
   tasks?: (sessionId: string) => BuildTask[] | null;
   /** Progress of the first read of Claude Code history, for the pages. */
   backfill?: () => BackfillProgress | null;
 }
 
-const INGEST = /^\/(api\/(phase-update|broadcast\/|agent-update)|v1\/)/;
-
-const TOKEN_COOKIE = 'buildcast_token';
-
-/** The token a request carries: a bearer header, a `?token=` (for sockets and first visits), or the cookie. */
-function tokenOf(c: Context): string | undefined {
-  const header = c.req.header('authorization');
-  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return c.req.query('token') ?? getCookie(c, TOKEN_COOKIE);
-}
-
-/** Compares without leaking, through timing, how much of a guess was right. */
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function createApp(deps: AppDeps): Hono {
-  const { maxBodyBytes = 256 * 1024, token = null, publicView = false } = deps;
+  const {
+    maxBodyBytes = 256 * 1024,
+    token = null,
+    publicView = false,
+    host = '127.0.0.1',
+    allowedHosts = [],
+    rate = DEFAULT_INGEST_RATE,
+    maxSocketsPerAddress = MAX_SOCKETS_PER_ADDRESS,
+  } = deps;
   const app = new Hono();
 
-  if (token) {
-    app.use('*', async (c: Context, next: Next) => {
-      const ingest = INGEST.test(c.req.path);
-      if ((ingest || !publicView) && !sameToken(tokenOf(c), token)) {
-        return sendError(
-          c,
-          401,
-          'unauthorized',
-          'missing or wrong token: send "Authorization: Bearer <token>"',
-        );
-      }
-      // A page opened with ?token= keeps working: its fragment requests and socket carry the cookie.
-      if (c.req.query('token') !== undefined && c.req.method === 'GET') {
-        setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
-      }
-      return next();
-    });
-  }
+  // Outermost, so that every answer (refusals, errors and 404s included) carries the headers.
+  app.use('*', securityHeaders());
+  app.use('*', hostGuard({ boundHost: host, allowedHosts }));
+  app.use('*', originGuard(allowedHosts));
+  app.use('*', socketLimit(new SocketCounts(maxSocketsPerAddress)));
+  if (rate > 0) app.use('*', ingestRateLimit(new TokenBuckets({ perSecond: rate, clock: deps.clock })));
+  if (token) app.use('*', tokenGuard({ token, publicView }));
 
   app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));
   app.route('/v1', createOtlpRoutes({ ...deps, maxBodyBytes }));

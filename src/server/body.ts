@@ -3,36 +3,75 @@
  * Request bodies for the ingest routes, read straight from Node's request stream with a size
  * limit (SPEC 4: 413 beyond it). This skips building a web `ReadableStream` per request, which
  * was the largest single cost of a push.
+ *
+ * A body over the limit is still read to its end (and thrown away) before the 413 goes out: a
+ * server that answers and closes while the client is still sending makes the client's next write
+ * fail, and many clients then report a broken connection instead of the answer waiting for them.
+ * Only past {@link DRAIN_LIMIT_BYTES} is the connection closed instead.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { ApiError } from './errors.js';
 
-/** The body as UTF-8 text; a body over `maxBytes` is refused with a 413 and its connection closed. */
+/** How much of an oversized body is read and dropped so its client can read the 413; beyond it the connection is closed. */
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** The body as UTF-8 text; a body over `maxBytes` is refused with a 413. */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
-  const tooLarge = () => {
-    // The rest of the body is never read, so this connection cannot carry another request.
-    c.header('Connection', 'close');
-    return new ApiError(
+  const tooLarge = () =>
+    new ApiError(
       413,
       'payload_too_large',
       `request body is over the ${Math.round(maxBytes / 1024)} KB limit`,
     );
-  };
   const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (declared > maxBytes) throw tooLarge();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
+    if (declared > maxBytes) throw tooLarge();
     const text = await c.req.text();
     if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
     return text;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk);
+  const body = declared > DRAIN_LIMIT_BYTES ? 'closed' : await readLimited(incoming, maxBytes);
+  if (typeof body === 'string') {
+    // The rest of the body is never read, so this connection cannot carry another request.
+    if (body === 'closed') c.header('Connection', 'close');
+    throw tooLarge();
   }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  return body.length === 1 ? body[0]!.toString('utf8') : Buffer.concat(body).toString('utf8');
+}
+
+/**
+ * The body's chunks when it fits in `maxBytes`; otherwise it is read to its end and dropped
+ * (`'drained'`), or, past the drain limit, left unread (`'closed'`).
+ */
+function readLimited(incoming: IncomingMessage, maxBytes: number): Promise<Buffer[] | 'drained' | 'closed'> {
+  if (incoming.readableEnded) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] | null = [];
+    let size = 0;
+    const settle = (result: Buffer[] | 'drained' | 'closed' | Error) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DRAIN_LIMIT_BYTES) {
+        incoming.pause();
+        settle('closed');
+      } else if (size > maxBytes) chunks = null;
+      else chunks?.push(chunk);
+    };
+    const onEnd = () => settle(chunks ?? 'drained');
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(new Error('the client closed the connection while sending its body'));
+    incoming.on('data', onData);
+    incoming.once('end', onEnd);
+    incoming.once('error', onError);
+    incoming.once('close', onClose);
+  });
 }

@@ -4,8 +4,11 @@
  * Every flag has a `BUILDCAST_*` variable; a flag beats its variable. Bad values fail fast
  * with a message naming the flag, before anything starts.
  */
+import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '../live/hub.js';
+import { normalizeHostName } from './guard.js';
+import { DEFAULT_INGEST_RATE } from './rate-limit.js';
 
 export type Command = 'serve' | 'demo' | 'simulate' | 'help' | 'version';
 
@@ -30,6 +33,10 @@ export interface Config {
   /** Required for ingest (and viewing unless `public`) when set. */
   token: string | null;
   public: boolean;
+  /** More names a request's `Host` may carry besides the bound address and loopback names. */
+  allowedHosts: string[];
+  /** Ingest requests per second per client address; 0 means no limit. */
+  rate: number;
   maxBodyBytes: number;
   /** A live client with more than this many bytes unsent is cut off (`--max-client-buffer`). */
   maxClientBufferBytes: number;
@@ -41,7 +48,8 @@ export interface Config {
 
 interface FlagSpec {
   env: string;
-  kind: 'string' | 'list' | 'int' | 'number' | 'bool';
+  /** `list`: folders (`:` or `,` in a variable); `names`: host names (`,` in a variable). */
+  kind: 'string' | 'list' | 'names' | 'int' | 'number' | 'bool';
   min?: number;
   max?: number;
 }
@@ -60,6 +68,8 @@ const FLAGS: Record<string, FlagSpec> = {
   pricing: { env: 'BUILDCAST_PRICING', kind: 'string' },
   token: { env: 'BUILDCAST_TOKEN', kind: 'string' },
   public: { env: 'BUILDCAST_PUBLIC', kind: 'bool' },
+  'allowed-host': { env: 'BUILDCAST_ALLOWED_HOST', kind: 'names' },
+  rate: { env: 'BUILDCAST_RATE', kind: 'number', min: 0, max: 1_000_000 },
   'max-body': { env: 'BUILDCAST_MAX_BODY', kind: 'int', min: 1_024, max: 64 * 1024 * 1024 },
   'max-client-buffer': {
     env: 'BUILDCAST_MAX_CLIENT_BUFFER',
@@ -96,6 +106,11 @@ Options (each also as an environment variable):
                          default ~/.config/buildcast/pricing.json when it exists)
   --token T              require T for ingest and viewing (BUILDCAST_TOKEN)
   --public               with --token: viewing needs no token (BUILDCAST_PUBLIC)
+  --allowed-host NAME    another name this server answers to, e.g. behind a proxy, repeatable
+                         (BUILDCAST_ALLOWED_HOST, comma-separated; always: the bound address,
+                         localhost, 127.0.0.1, [::1])
+  --rate N               ingest requests per second per client address, bursts of 2N; 0 means
+                         no limit (BUILDCAST_RATE; default ${DEFAULT_INGEST_RATE})
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
   --max-client-buffer BYTES
                          drop a live client with more than BYTES unsent (BUILDCAST_MAX_CLIENT_BUFFER; default 1048576)
@@ -106,6 +121,9 @@ Options (each also as an environment variable):
   -v, --version          print the version`;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** DNS labels (letters, digits, hyphens, underscores) joined by dots; IPv4 addresses match too. */
+const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -120,6 +138,15 @@ function parseValue(
   text: string,
 ): string | number | boolean | { error: string } {
   if (spec.kind === 'string' || spec.kind === 'list') return text;
+  if (spec.kind === 'names') {
+    const host = normalizeHostName(text);
+    if (!HOST_NAME.test(host) && !(host.startsWith('[') && isIPv6(host.slice(1, -1)))) {
+      return {
+        error: `--${name} takes a host name such as dash.example.com (no scheme, port or path), not "${text}"`,
+      };
+    }
+    return host;
+  }
   if (spec.kind === 'bool') {
     if (/^(1|true|yes|on|)$/i.test(text)) return true;
     if (/^(0|false|no|off)$/i.test(text)) return false;
@@ -133,6 +160,16 @@ function parseValue(
     return { error: `--${name} must be between ${spec.min} and ${spec.max}, not ${text}` };
   }
   return value;
+}
+
+/**
+ * A variable's values: folder lists are separated like PATH (":" here, ";" on Windows) or by
+ * commas; host names only by commas, since an IPv6 address is full of colons.
+ */
+function splitVariable(spec: FlagSpec, text: string): string[] {
+  if (spec.kind === 'list') return text.split(new RegExp(`[,${path.delimiter}]`)).filter(Boolean);
+  if (spec.kind === 'names') return text.split(/\s*,\s*/).filter(Boolean);
+  return [text];
 }
 
 /**
@@ -152,9 +189,7 @@ export function parseConfig(
   for (const [name, spec] of Object.entries(FLAGS)) {
     const text = env[spec.env];
     if (text === undefined || text === '') continue;
-    // Lists in variables are separated like PATH (":" here, ";" on Windows) or by commas.
-    const parts =
-      spec.kind === 'list' ? text.split(new RegExp(`[,${path.delimiter}]`)).filter(Boolean) : [text];
+    const parts = splitVariable(spec, text);
     const parsed = parts.map((part) => parseValue(name, spec, part));
     const bad = parsed.find((p): p is { error: string } => typeof p === 'object');
     if (bad) return fail(`${spec.env}: ${bad.error}`);
@@ -175,7 +210,8 @@ export function parseConfig(
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const spec = FLAGS[name];
+    // Own keys only, so that `--constructor` or `--__proto__` is an unknown option rather than an inherited one.
+    const spec = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
     if (!spec) return fail(`unknown option --${name} (try --help)`);
     let text: string;
     if (eq !== -1) text = arg.slice(eq + 1);
@@ -225,6 +261,8 @@ export function parseConfig(
       pricing: values.has('pricing') ? path.resolve(cwd, one('pricing', '')) : null,
       token: one<string>('token', '') || null,
       public: one('public', false),
+      allowedHosts: (values.get('allowed-host') ?? []).map(String),
+      rate: one('rate', DEFAULT_INGEST_RATE),
       maxBodyBytes: one('max-body', 256 * 1024),
       maxClientBufferBytes: one('max-client-buffer', DEFAULT_MAX_BUFFERED_BYTES),
       dir,

@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'not_found'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden_host'
   | 'forbidden_origin'
+  | 'rate_limited'
+  | 'too_many_connections'
   | 'unsupported_media_type'
   | 'internal';
 

@@ -159,6 +159,9 @@ export async function startServer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     publicView: config.public,
+    host: config.host,
+    allowedHosts: config.allowedHosts,
+    rate: config.rate,
     backfill: history.backfill,
     health: () => ({
       version,

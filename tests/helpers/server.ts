@@ -36,6 +36,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pricing: null,
     token: null,
     public: false,
+    allowedHosts: [],
+    rate: 10_000,
     maxBodyBytes: 256 * 1024,
     maxClientBufferBytes: 1024 * 1024,
     dir: null,

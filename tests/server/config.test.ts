@@ -21,8 +21,54 @@ describe('configuration', () => {
         maxBodyBytes: 262_144,
         heartbeatMs: 5_000,
         maxClientBufferBytes: 1_048_576,
+        allowedHosts: [],
+        rate: 10_000,
       },
     });
+  });
+
+  it('takes --allowed-host names, repeated or as a comma list, and refuses what is not a name', () => {
+    expect(parse(['--allowed-host', 'Dash.Example.com', '--allowed-host=studio.lan.'])).toMatchObject({
+      config: { allowedHosts: ['dash.example.com', 'studio.lan'] },
+    });
+    expect(parse([], { BUILDCAST_ALLOWED_HOST: 'dash.example.com, fd00::1,192.168.1.5' })).toMatchObject({
+      config: { allowedHosts: ['dash.example.com', '[fd00::1]', '192.168.1.5'] },
+    });
+    expect(parse(['--allowed-host', 'a.example'], { BUILDCAST_ALLOWED_HOST: 'b.example' })).toMatchObject({
+      config: { allowedHosts: ['a.example'] },
+    });
+    for (const bad of [
+      'https://dash.example.com',
+      'dash.example.com:8443',
+      'dash.example.com/x',
+      '-dash',
+      '',
+    ]) {
+      expect(parse(['--allowed-host', bad])).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('--allowed-host takes a host name'),
+      });
+    }
+  });
+
+  it('takes --rate as requests per second, 0 for no limit', () => {
+    expect(parse(['--rate', '50'])).toMatchObject({ config: { rate: 50 } });
+    expect(parse(['--rate', '0'])).toMatchObject({ config: { rate: 0 } });
+    expect(parse([], { BUILDCAST_RATE: '2.5' })).toMatchObject({ config: { rate: 2.5 } });
+    expect(parse(['--rate', '-1'])).toMatchObject({ ok: false, message: expect.stringContaining('--rate') });
+    expect(parse(['--rate', 'lots'])).toMatchObject({
+      ok: false,
+      message: '--rate takes a number, not "lots"',
+    });
+  });
+
+  it('treats names of built-in object properties as unknown options', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(parse([`--${name}`, 'x'])).toEqual({
+        ok: false,
+        message: `unknown option --${name} (try --help)`,
+      });
+    }
   });
 
   it('reads the start interface exactly, flags beating BUILDCAST_* variables', () => {
