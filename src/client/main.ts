@@ -6,6 +6,7 @@
  */
 import { formatAge } from '../shared/format.js';
 import type { Agent, ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
+import { inTab, isTab } from '../shared/tabs.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
 import { LogTail } from './log-tail.js';
@@ -41,13 +42,6 @@ function noteServerTime(iso: string): void {
   if (!Number.isNaN(server)) clockOffset = server - Date.now();
 }
 
-/** Whether a session in `state` is listed on the dashboard tab `tab`. */
-function onTab(tab: string, state: SessionState): boolean {
-  if (tab === 'all') return true;
-  if (tab === 'active') return state === 'running' || state === 'stalled';
-  return tab === state;
-}
-
 function onSession(session: Session): void {
   const previous = known.get(session.id);
   known.set(session.id, session.state);
@@ -57,13 +51,14 @@ function onSession(session: Session): void {
   }
   const changed = previous !== session.state;
   if (changed) refresher.tabs();
-  const tab = document.getElementById('session-list')?.dataset.tab;
+  const shown = document.getElementById('session-list')?.dataset.tab;
+  const tab = isTab(shown) ? shown : undefined;
   const card = document.getElementById(`card-${session.id}`);
   if (card) {
     // A card whose session left this tab (running → completed on Active) needs the list redrawn.
-    if (tab !== undefined && !onTab(tab, session.state)) refresher.list();
+    if (tab !== undefined && !inTab(session, tab)) refresher.list();
     else refresher.card(session.id);
-  } else if (changed && (tab === undefined || onTab(tab, session.state))) {
+  } else if (changed && (tab === undefined || inTab(session, tab))) {
     // A new session, or one that just moved into this tab.
     refresher.list();
   }

@@ -7,10 +7,11 @@
  * carries the URL of the tab it shows and a `bc:list` refresh re-fetches the right one.
  */
 import type { Session } from '../shared/protocol.js';
-import type { SessionCounts, SessionPage, SessionTab } from '../core/session-query.js';
+import type { SessionCounts, SessionPage } from '../core/session-query.js';
+import { TABS, type SessionTab } from '../shared/tabs.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { renderCard, type CardExtras } from './card.js';
-import { dashboardPath, listFragmentPath, TABS, tabsFragmentPath } from './paths.js';
+import { dashboardPath, listFragmentPath, tabsFragmentPath } from './paths.js';
 
 const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
   active: 'Active',

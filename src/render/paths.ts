@@ -4,15 +4,7 @@
  * and the browser client agree. Ids are percent-encoded: they are meant to be URL-safe, but they
  * come from the build.
  */
-import type { SessionTab } from '../core/session-query.js';
-
-/** The dashboard tabs in the order they are shown. */
-export const TABS: readonly SessionTab[] = ['active', 'completed', 'failed', 'all'];
-
-/** The tab named in a query string, or `active` for anything else. */
-export function parseTab(value: string | undefined): SessionTab {
-  return TABS.find((tab) => tab === value) ?? 'active';
-}
+import type { SessionTab } from '../shared/tabs.js';
 
 const id = (sessionId: string): string => encodeURIComponent(sessionId);
 

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import { parseTab } from '../shared/tabs.js';
 import type { BuildTask } from '../collector/side-files.js';
 import type { SessionReader } from '../core/session-query.js';
 import { createAssetCache, createAssetRoutes } from './assets.js';
@@ -34,7 +35,6 @@ import { renderMoreCards, renderSessionList, renderTabs } from '../render/dashbo
 import { renderMetricsSection } from '../render/metrics.js';
 import { PAGE_CSP, renderNotFoundPage } from '../render/layout.js';
 import { LOG_TAIL_LINES, renderLogLines } from '../render/log-tail.js';
-import { parseTab } from '../render/paths.js';
 import { renderSessionDetail, renderSessionPage } from '../render/session-page.js';
 import { latestResult } from '../render/test-chart.js';
 
