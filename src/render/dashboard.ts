@@ -10,7 +10,7 @@ import type { Session } from '../shared/protocol.js';
 import type { SessionCounts, SessionPage } from '../core/session-query.js';
 import { TABS, type SessionTab } from '../shared/tabs.js';
 import { html, raw, type SafeHtml } from './html.js';
-import { renderCard, type CardExtras } from './card.js';
+import { renderCard, type CardData } from './card.js';
 import { dashboardPath, listFragmentPath, tabsFragmentPath } from './paths.js';
 
 const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
@@ -81,19 +81,17 @@ function showMore(page: SessionPage, tab: SessionTab): SafeHtml {
   </button>`;
 }
 
-/** Extra figures for a session's card; the pages ask only for sessions still running. */
-export type CardExtrasOf = (session: Session) => CardExtras;
-
-const noExtras: CardExtrasOf = () => ({});
+/** What a session's card shows beyond the session (its plan, and figures for builds still running). */
+export type CardDataOf = (session: Session) => CardData;
 
 /** The cards of a page after the first: appended in place of the "Show more" button. */
 export function renderMoreCards(
   page: SessionPage,
   tab: SessionTab,
   now: number,
-  extrasOf: CardExtrasOf = noExtras,
+  dataOf: CardDataOf,
 ): SafeHtml {
-  return html`${page.sessions.map((session) => renderCard(session, now, extrasOf(session)))}${showMore(page, tab)}`;
+  return html`${page.sessions.map((session) => renderCard(session, now, dataOf(session)))}${showMore(page, tab)}`;
 }
 
 /** The list of one tab: its first page of cards, or its empty state. */
@@ -101,12 +99,12 @@ export function renderSessionList(
   page: SessionPage,
   tab: SessionTab,
   now: number,
-  extrasOf: CardExtrasOf = noExtras,
+  dataOf: CardDataOf,
 ): SafeHtml {
   const body =
     page.sessions.length === 0
       ? html`<p class="empty" data-empty="${tab}">${EMPTY_STATES[tab]}</p>`
-      : html`<div class="cards">${renderMoreCards(page, tab, now, extrasOf)}</div>`;
+      : html`<div class="cards">${renderMoreCards(page, tab, now, dataOf)}</div>`;
   return html`<section
     id="session-list"
     class="session-list"

@@ -25,16 +25,19 @@ import type { Clock } from '../shared/clock.js';
 import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
 import { parseTab } from '../shared/tabs.js';
 import type { BuildTask } from '../collector/side-files.js';
+import { canonicalPhase } from '../core/phases.js';
+import { buildPlan, isOptionalPhase } from '../core/plan.js';
 import type { SessionReader } from '../core/session-query.js';
 import { createAssetCache, createAssetRoutes } from './assets.js';
 import { html, raw, type SafeHtml } from '../render/html.js';
 import { renderBackfill } from '../render/backfill.js';
 import { renderAgentsPanel } from '../render/agents.js';
-import { renderCard, type CardExtras } from '../render/card.js';
+import { renderCard, type CardData } from '../render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from '../render/dashboard.js';
 import { renderMetricsSection } from '../render/metrics.js';
 import { PAGE_CSP, renderNotFoundPage } from '../render/layout.js';
 import { LOG_TAIL_LINES, renderLogLines } from '../render/log-tail.js';
+import type { PlannedPhase } from '../render/planned-phase.js';
 import { renderSessionDetail, renderSessionPage } from '../render/session-page.js';
 import { latestResult } from '../render/test-chart.js';
 
@@ -81,6 +84,18 @@ function shellWithBackfill(shell: string, banner: SafeHtml): string {
   return shell.replace(MAIN_OPEN, () => `${MAIN_OPEN}\n      ${banner.toString()}`);
 }
 
+/**
+ * A session's plan as the pages draw it (`tasks` nested under Builder), each phase marked as
+ * Context Foundry's own or not and as optional or not: the pages render data, never rules.
+ */
+export function plannedPhases(session: Session, tasks: readonly BuildTask[] | null): PlannedPhase[] {
+  return buildPlan(session, tasks).map((phase) => ({
+    ...phase,
+    canonical: canonicalPhase(phase.name) !== undefined,
+    optional: isOptionalPhase(phase.name),
+  }));
+}
+
 /** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
 export function createPageRoutes({
   reader,
@@ -100,13 +115,14 @@ export function createPageRoutes({
   const agentsOf = (id: string): Agent[] => agents?.(id) ?? [];
   const tasksOf = (id: string): BuildTask[] | null => tasks?.(id) ?? null;
   const logsOf = (id: string): LogLine[] => logs?.(id, LOG_TAIL_LINES) ?? [];
-  // Metrics and agents are looked up only for builds still going, so a list of finished ones costs nothing extra.
-  const cardExtras = (session: Session): CardExtras => {
-    if (session.endedAt !== null) return {};
-    const extras: CardExtras = {};
-    if (metrics) extras.tests = latestResult(metricsOf(session.id));
-    if (agents) extras.agents = agentsOf(session.id);
-    return extras;
+  // Cards draw the plan without Builder's tasks. Metrics and agents are looked up only for builds
+  // still going, so a list of finished ones costs nothing extra.
+  const cardData = (session: Session): CardData => {
+    const data: CardData = { plan: plannedPhases(session, null) };
+    if (session.endedAt !== null) return data;
+    if (metrics) data.tests = latestResult(metricsOf(session.id));
+    if (agents) data.agents = agentsOf(session.id);
+    return data;
   };
 
   app.get('/', async (c) => {
@@ -127,9 +143,9 @@ export function createPageRoutes({
     return sendHtml(
       c,
       renderSessionPage(session, reader.raw(id), clock.now(), {
+        plan: plannedPhases(session, tasksOf(id)),
         metrics: metricsOf(id),
         backfill: backfillNow(),
-        tasks: tasksOf(id),
         agents: agentsOf(id),
         logs: logsOf(id),
       }),
@@ -143,8 +159,8 @@ export function createPageRoutes({
     const cursor = c.req.query('cursor') || undefined;
     const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
     const now = clock.now();
-    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardExtras));
-    const list = renderSessionList(page, tab, now, cardExtras);
+    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardData));
+    const list = renderSessionList(page, tab, now, cardData);
     const withTabs = c.req.query('tabs') === '1';
     return sendHtml(c, withTabs ? html`${list}${renderTabs(reader.counts(), tab, { oob: true })}` : list);
   });
@@ -152,7 +168,7 @@ export function createPageRoutes({
   app.get('/fragments/cards/:id', (c) => {
     const session = reader.get(c.req.param('id'));
     if (!session) return sendHtml(c, html``, 404);
-    return sendHtml(c, renderCard(session, clock.now(), cardExtras(session)));
+    return sendHtml(c, renderCard(session, clock.now(), cardData(session)));
   });
 
   app.get('/fragments/sessions/:id/detail', (c) => {
@@ -162,8 +178,8 @@ export function createPageRoutes({
     return sendHtml(
       c,
       renderSessionDetail(session, reader.raw(id), clock.now(), {
+        plan: plannedPhases(session, tasksOf(id)),
         metrics: metricsOf(id),
-        tasks: tasksOf(id),
       }),
     );
   });
