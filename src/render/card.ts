@@ -11,7 +11,7 @@ import { formatDuration, UNKNOWN } from '../shared/format.js';
 import { clampPercent, formatPercent, formatTokens, formatUsd } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
 import type { PlannedPhase } from './planned-phase.js';
-import { cardFragmentPath, sessionPath } from './paths.js';
+import { cardFragmentPath, cardId, DATA, EVENTS, IDS, sessionPath } from '../shared/dom.js';
 import { elapsed, freshStamp } from './stamps.js';
 
 const STATE_LABELS: Readonly<Record<SessionState, string>> = {
@@ -117,7 +117,7 @@ function phaseLine(session: Session): SafeHtml {
 function warningsBadge(session: Session): SafeHtml | null {
   const count = session.warnings.length;
   if (count === 0) return null;
-  return html`<a class="badge badge-warn" href="${sessionPath(session.id)}#warnings"
+  return html`<a class="badge badge-warn" href="${sessionPath(session.id)}#${IDS.warnings}"
     >${count} ${count === 1 ? 'warning' : 'warnings'}</a
   >`;
 }
@@ -173,20 +173,20 @@ function elapsedLabel(session: Session): string {
 
 /** One card. The whole `<article>` is what `/fragments/cards/:id` returns and swaps. */
 export function renderCard(session: Session, now: number, data: CardData): SafeHtml {
-  const cardId = `card-${session.id}`;
+  const id = cardId(session.id);
   return html`<article
-    id="${cardId}"
+    id="${id}"
     class="card state-${session.state}"
     data-state="${session.state}"
-    data-session-id="${session.id}"
+    ${DATA.sessionId}="${session.id}"
     data-updated="${session.updatedAt}"
-    aria-labelledby="${cardId}-title"
+    aria-labelledby="${id}-title"
     hx-get="${cardFragmentPath(session.id)}"
-    hx-trigger="bc:session"
+    hx-trigger="${EVENTS.session}"
     hx-swap="outerHTML"
   >
     <header class="card-head">
-      <h3 class="card-title" id="${cardId}-title">
+      <h3 class="card-title" id="${id}-title">
         <a href="${sessionPath(session.id)}">${session.project}</a>
       </h3>
       ${stateBadge(session.state)}

@@ -10,6 +10,7 @@
  * detail so a session frame never redraws them.
  */
 import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import { DATA, detailFragmentPath, EVENTS, IDS } from '../shared/dom.js';
 import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';
 import { formatTimestamp, UNKNOWN } from '../shared/format.js';
@@ -18,7 +19,6 @@ import { renderBackfill } from './backfill.js';
 import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
 import { renderMetricsSection } from './metrics.js';
 import { renderPage } from './layout.js';
-import { detailFragmentPath } from './paths.js';
 import { renderLogTail } from './log-tail.js';
 import { renderPlan } from './plan-table.js';
 import type { PlannedPhase } from './planned-phase.js';
@@ -116,7 +116,7 @@ function warnings(session: Session): SafeHtml {
               </li>`,
           )}
         </ul>`;
-  return html`<section class="panel" id="warnings" aria-labelledby="warnings-title">
+  return html`<section class="panel" id="${IDS.warnings}" aria-labelledby="warnings-title">
     <h2 id="warnings-title">Parse warnings</h2>
     ${body}
   </section>`;
@@ -161,13 +161,13 @@ export function renderSessionDetail(
   { plan, metrics = null }: DetailData,
 ): SafeHtml {
   return html`<div
-    id="session-detail"
+    id="${IDS.sessionDetail}"
     class="session-detail state-${session.state}"
     data-state="${session.state}"
-    data-session-id="${session.id}"
+    ${DATA.sessionId}="${session.id}"
     data-updated="${session.updatedAt}"
     hx-get="${detailFragmentPath(session.id)}"
-    hx-trigger="bc:detail"
+    hx-trigger="${EVENTS.detail}"
     hx-swap="outerHTML"
   >
     ${header(session, now)} ${progress(session, plan, now)}

@@ -22,6 +22,7 @@
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
+import { QUERY, ROUTES } from '../shared/dom.js';
 import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
 import { parseTab } from '../shared/tabs.js';
 import type { BuildTask } from '../collector/side-files.js';
@@ -125,18 +126,18 @@ export function createPageRoutes({
     return data;
   };
 
-  app.get('/', async (c) => {
+  app.get(ROUTES.dashboard, async (c) => {
     const shell = await cache.load(shellFile);
     if (shell === null) {
       return sendHtml(c, html`buildcast: public/dashboard.html is missing from this install.`, 500);
     }
-    const tab = parseTab(c.req.query('tab'));
+    const tab = parseTab(c.req.query(QUERY.tab));
     // The shell is buildcast's own file, `tab` one of four fixed names, the banner escaped markup.
     const page = shellForTab(Buffer.from(shell).toString('utf8'), tab);
     return sendHtml(c, raw(shellWithBackfill(page, renderBackfill(backfillNow()))));
   });
 
-  app.get('/sessions/:id', (c) => {
+  app.get(ROUTES.session, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, renderNotFoundPage(`session with the id “${id}”`), 404);
@@ -152,26 +153,28 @@ export function createPageRoutes({
     );
   });
 
-  app.get('/fragments/tabs', (c) => sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query('tab')))));
+  app.get(ROUTES.tabsFragment, (c) =>
+    sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query(QUERY.tab)))),
+  );
 
-  app.get('/fragments/sessions', (c) => {
-    const tab = parseTab(c.req.query('tab'));
-    const cursor = c.req.query('cursor') || undefined;
+  app.get(ROUTES.listFragment, (c) => {
+    const tab = parseTab(c.req.query(QUERY.tab));
+    const cursor = c.req.query(QUERY.cursor) || undefined;
     const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
     const now = clock.now();
     if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardData));
     const list = renderSessionList(page, tab, now, cardData);
-    const withTabs = c.req.query('tabs') === '1';
+    const withTabs = c.req.query(QUERY.withTabs) === '1';
     return sendHtml(c, withTabs ? html`${list}${renderTabs(reader.counts(), tab, { oob: true })}` : list);
   });
 
-  app.get('/fragments/cards/:id', (c) => {
+  app.get(ROUTES.cardFragment, (c) => {
     const session = reader.get(c.req.param('id'));
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderCard(session, clock.now(), cardData(session)));
   });
 
-  app.get('/fragments/sessions/:id/detail', (c) => {
+  app.get(ROUTES.detailFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
@@ -184,28 +187,28 @@ export function createPageRoutes({
     );
   });
 
-  app.get('/fragments/sessions/:id/metrics', (c) => {
+  app.get(ROUTES.metricsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderMetricsSection(session, metricsOf(id)));
   });
 
-  app.get('/fragments/sessions/:id/agents', (c) => {
+  app.get(ROUTES.agentsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderAgentsPanel(session.id, agentsOf(id), clock.now()));
   });
 
-  app.get('/fragments/sessions/:id/logs', (c) => {
+  app.get(ROUTES.logsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderLogLines(session.id, logsOf(id)));
   });
 
-  app.get('/fragments/backfill', (c) => sendHtml(c, renderBackfill(backfillNow())));
+  app.get(ROUTES.backfillFragment, (c) => sendHtml(c, renderBackfill(backfillNow())));
 
   app.route('/', createAssetRoutes({ packageRoot, cache }));
   return app;
