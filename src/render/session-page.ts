@@ -20,6 +20,7 @@ import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
 import { renderMetricsSection } from './metrics.js';
 import { renderPage } from './layout.js';
 import { renderLogTail } from './log-tail.js';
+import type { PageShell } from './page-shell.js';
 import { renderPlan } from './plan-table.js';
 import type { PlannedPhase } from './planned-phase.js';
 import { elapsed, freshStamp } from './stamps.js';
@@ -188,14 +189,15 @@ export interface SessionPageData extends DetailData {
   logs?: readonly LogLine[] | null;
 }
 
-/** The whole session page. */
+/** The whole session page, in the page shell. */
 export function renderSessionPage(
+  shell: PageShell,
   session: Session,
   rawText: string | null,
   now: number,
   { plan, metrics = null, backfill = null, agents = null, logs = null }: SessionPageData,
 ): SafeHtml {
-  return renderPage({
+  return renderPage(shell, {
     title: session.project,
     sessionId: session.id,
     main: html`${renderBackfill(backfill)}

@@ -19,7 +19,6 @@
  * - `GET /fragments/backfill` → `<div id="backfill">`, the history-reading banner, refreshed on
  *   `bc:backfill` after a reconnect (between those, `backfill` frames update it in place).
  */
-import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import { QUERY, ROUTES } from '../shared/dom.js';
@@ -29,14 +28,14 @@ import type { BuildTask } from '../collector/side-files.js';
 import { canonicalPhase } from '../core/phases.js';
 import { buildPlan, isOptionalPhase } from '../core/plan.js';
 import type { SessionReader } from '../core/session-query.js';
-import { createAssetCache, createAssetRoutes } from './assets.js';
-import { html, raw, type SafeHtml } from '../render/html.js';
+import { createAssetRoutes, loadPageShell } from './assets.js';
+import { html, type SafeHtml } from '../render/html.js';
 import { renderBackfill } from '../render/backfill.js';
 import { renderAgentsPanel } from '../render/agents.js';
 import { renderCard, type CardData } from '../render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from '../render/dashboard.js';
 import { renderMetricsSection } from '../render/metrics.js';
-import { PAGE_CSP, renderNotFoundPage } from '../render/layout.js';
+import { PAGE_CSP, renderDashboardPage, renderNotFoundPage } from '../render/layout.js';
 import { LOG_TAIL_LINES, renderLogLines } from '../render/log-tail.js';
 import type { PlannedPhase } from '../render/planned-phase.js';
 import { renderSessionDetail, renderSessionPage } from '../render/session-page.js';
@@ -45,7 +44,7 @@ import { latestResult } from '../render/test-chart.js';
 export interface PageDeps {
   reader: SessionReader;
   clock: Clock;
-  /** The folder holding package.json, `public/` and `dist/`. */
+  /** The folder holding package.json, `public/` (with the page shell, read once here) and `dist/`. */
   packageRoot: string;
   /** A session's token, cost, context and test metrics, or null when there are none. */
   metrics?: (sessionId: string) => SessionMetrics | null;
@@ -69,20 +68,8 @@ const HTML_HEADERS = {
 } as const;
 
 /** Only `SafeHtml` goes out, so a plain string from a build cannot reach a page by mistake. */
-function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 | 500 = 200): Response {
+function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 = 200): Response {
   return c.body(markup.toString(), status, { ...HTML_HEADERS, 'Content-Security-Policy': PAGE_CSP });
-}
-
-/** The shell names its first tab in two `hx-get`s; a `?tab=` link (or a reload after a tab click) swaps it. */
-function shellForTab(shell: string, tab: string): string {
-  return shell.replaceAll('?tab=active"', `?tab=${tab}"`);
-}
-
-/** The banner goes first in `<main>`; the shell is buildcast's own file, so its opening tag is known. */
-const MAIN_OPEN = '<main id="main" tabindex="-1">';
-
-function shellWithBackfill(shell: string, banner: SafeHtml): string {
-  return shell.replace(MAIN_OPEN, () => `${MAIN_OPEN}\n      ${banner.toString()}`);
 }
 
 /**
@@ -97,7 +84,10 @@ export function plannedPhases(session: Session, tasks: readonly BuildTask[] | nu
   }));
 }
 
-/** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
+/**
+ * Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`.
+ * Throws when the page shell cannot be read or lacks a slot: no page could be served without it.
+ */
 export function createPageRoutes({
   reader,
   clock,
@@ -109,8 +99,7 @@ export function createPageRoutes({
   logs,
 }: PageDeps): Hono {
   const app = new Hono();
-  const cache = createAssetCache();
-  const shellFile = path.join(packageRoot, 'public', 'dashboard.html');
+  const shell = loadPageShell(packageRoot);
   const metricsOf = (id: string): SessionMetrics | null => metrics?.(id) ?? null;
   const backfillNow = (): BackfillProgress | null => backfill?.() ?? null;
   const agentsOf = (id: string): Agent[] => agents?.(id) ?? [];
@@ -126,24 +115,17 @@ export function createPageRoutes({
     return data;
   };
 
-  app.get(ROUTES.dashboard, async (c) => {
-    const shell = await cache.load(shellFile);
-    if (shell === null) {
-      return sendHtml(c, html`buildcast: public/dashboard.html is missing from this install.`, 500);
-    }
-    const tab = parseTab(c.req.query(QUERY.tab));
-    // The shell is buildcast's own file, `tab` one of four fixed names, the banner escaped markup.
-    const page = shellForTab(Buffer.from(shell).toString('utf8'), tab);
-    return sendHtml(c, raw(shellWithBackfill(page, renderBackfill(backfillNow()))));
-  });
+  app.get(ROUTES.dashboard, (c) =>
+    sendHtml(c, renderDashboardPage(shell, parseTab(c.req.query(QUERY.tab)), renderBackfill(backfillNow()))),
+  );
 
   app.get(ROUTES.session, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
-    if (!session) return sendHtml(c, renderNotFoundPage(`session with the id “${id}”`), 404);
+    if (!session) return sendHtml(c, renderNotFoundPage(shell, `session with the id “${id}”`), 404);
     return sendHtml(
       c,
-      renderSessionPage(session, reader.raw(id), clock.now(), {
+      renderSessionPage(shell, session, reader.raw(id), clock.now(), {
         plan: plannedPhases(session, tasksOf(id)),
         metrics: metricsOf(id),
         backfill: backfillNow(),
@@ -210,6 +192,6 @@ export function createPageRoutes({
 
   app.get(ROUTES.backfillFragment, (c) => sendHtml(c, renderBackfill(backfillNow())));
 
-  app.route('/', createAssetRoutes({ packageRoot, cache }));
+  app.route('/', createAssetRoutes({ packageRoot }));
   return app;
 }
