@@ -11,6 +11,7 @@
  */
 import type { LogLine } from '../shared/protocol.js';
 import { logLineSegments } from '../shared/ansi.js';
+import { CLASSES, IDS, logLevelClass, readData, writeData } from '../shared/dom.js';
 import { formatClock, formatTimestamp } from '../shared/format.js';
 
 /** Lines kept on the page; older ones are removed as new ones arrive. */
@@ -44,25 +45,25 @@ function span(className: string, text: string): HTMLSpanElement {
 function lineElement(line: LogLine): HTMLLIElement {
   const level = LEVELS.has(line.level) ? line.level : 'info';
   const li = document.createElement('li');
-  li.className = `log-line log-${level}`;
-  li.dataset.seq = String(line.seq);
-  li.dataset.level = level;
-  li.dataset.source = typeof line.source === 'string' ? line.source : '';
+  li.className = `${CLASSES.logLine} ${logLevelClass(level)}`;
+  writeData(li, 'seq', String(line.seq));
+  writeData(li, 'level', level);
+  writeData(li, 'source', typeof line.source === 'string' ? line.source : '');
   const time = document.createElement('time');
-  time.className = 'log-time';
+  time.className = CLASSES.logTime;
   time.dateTime = line.at;
   time.title = formatTimestamp(line.at);
   time.textContent = formatClock(line.at);
   li.append(time);
-  if (level === 'error' || level === 'warn') li.append(span('log-level', level));
-  const text = span('log-text', '');
+  if (level === 'error' || level === 'warn') li.append(span(CLASSES.logLevel, level));
+  const text = span(CLASSES.logText, '');
   const { segments, truncated } = logLineSegments(line.text);
   for (const segment of segments) {
     // A string given to append() becomes a text node: never parsed as markup.
     text.append(segment.classes.length === 0 ? segment.text : span(segment.classes.join(' '), segment.text));
   }
   if (truncated) {
-    const cut = span('log-cut', '…');
+    const cut = span(CLASSES.logCut, '…');
     cut.title = `${line.text.length} characters; the rest is not shown`;
     text.append(cut);
   }
@@ -89,11 +90,12 @@ export class LogTail {
     document.addEventListener('scroll', (event) => this.#onScroll(event), true);
     document.addEventListener('click', (event) => {
       const target = event.target;
-      if (target instanceof Element && target.closest('#log-follow')) this.#setFollowing(!this.#following);
+      if (target instanceof Element && target.closest(`#${IDS.logFollow}`))
+        this.#setFollowing(!this.#following);
     });
     document.addEventListener('change', (event) => {
       const target = event.target;
-      if (target instanceof HTMLInputElement && target.id === 'log-errors-only') this.#keepAtEnd();
+      if (target instanceof HTMLInputElement && target.id === IDS.logErrorsOnly) this.#keepAtEnd();
     });
     document.addEventListener('htmx:afterSwap', () => this.#adopt());
     this.#adopt();
@@ -119,16 +121,16 @@ export class LogTail {
 
   /** Picks up the list on the page; one htmx has just swapped in gets the lines it is missing. */
   #adopt(): void {
-    const list = document.getElementById('log-lines');
+    const list = document.getElementById(IDS.logLines);
     if (list === this.#list) return;
-    this.#list = list?.dataset.sessionId === this.#sessionId ? list : null;
+    this.#list = list && readData(list, 'sessionId') === this.#sessionId ? list : null;
     if (!this.#list) return;
     this.#appendTo(this.#list, this.#recent);
     this.#keepAtEnd();
   }
 
   #appendTo(list: HTMLElement, lines: readonly LogLine[]): void {
-    let last = Number(list.dataset.lastSeq) || 0;
+    let last = Number(readData(list, 'lastSeq')) || 0;
     const fragment = document.createDocumentFragment();
     let added = 0;
     for (const line of lines) {
@@ -138,9 +140,9 @@ export class LogTail {
       added += 1;
     }
     if (added === 0) return;
-    for (const empty of list.querySelectorAll('.log-empty')) empty.remove();
+    for (const empty of list.querySelectorAll(`.${CLASSES.logEmpty}`)) empty.remove();
     list.append(fragment);
-    list.dataset.lastSeq = String(last);
+    writeData(list, 'lastSeq', String(last));
     for (let excess = list.children.length - MAX_LINES; excess > 0; excess--)
       list.firstElementChild?.remove();
     if (this.#following) this.#keepAtEnd();
@@ -177,7 +179,7 @@ export class LogTail {
   }
 
   #showFollow(): void {
-    const button = document.getElementById('log-follow');
+    const button = document.getElementById(IDS.logFollow);
     if (button) {
       const text = this.#following
         ? 'Following'
@@ -187,6 +189,6 @@ export class LogTail {
       if (button.textContent !== text) button.textContent = text;
       button.setAttribute('aria-pressed', String(this.#following));
     }
-    document.getElementById('log-tail')?.classList.toggle('log-paused', !this.#following);
+    document.getElementById(IDS.logTail)?.classList.toggle('log-paused', !this.#following);
   }
 }

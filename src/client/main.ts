@@ -4,8 +4,10 @@
  * fragment refreshes, ticks freshness stamps and shows the connection state. No framework:
  * the server renders every piece of markup; this file only decides when to ask for it again.
  */
+import { cardId, IDS, readData, writeData } from '../shared/dom.js';
 import { formatAge } from '../shared/format.js';
 import type { Agent, ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
+import { inTab, isTab } from '../shared/tabs.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
 import { LogTail } from './log-tail.js';
@@ -21,11 +23,11 @@ function assertNever(frame: never): void {
 }
 
 /** Set on session pages: this page follows one session over `/ws/<id>`. */
-const pageSessionId = document.body.dataset.sessionId;
+const pageSessionId = readData(document.body, 'sessionId');
 const refresher = new Refresher();
 /** The log tail of a session page; null on other pages. */
 const logTail =
-  pageSessionId !== undefined && document.getElementById('log-tail') ? new LogTail(pageSessionId) : null;
+  pageSessionId !== undefined && document.getElementById(IDS.logTail) ? new LogTail(pageSessionId) : null;
 /** Each session's last known state, to tell new sessions and state changes from plain updates. */
 const known = new Map<string, SessionState>();
 /** Server time minus browser time, so "Updated 3s ago" agrees with the server's clock. */
@@ -41,13 +43,6 @@ function noteServerTime(iso: string): void {
   if (!Number.isNaN(server)) clockOffset = server - Date.now();
 }
 
-/** Whether a session in `state` is listed on the dashboard tab `tab`. */
-function onTab(tab: string, state: SessionState): boolean {
-  if (tab === 'all') return true;
-  if (tab === 'active') return state === 'running' || state === 'stalled';
-  return tab === state;
-}
-
 function onSession(session: Session): void {
   const previous = known.get(session.id);
   known.set(session.id, session.state);
@@ -57,13 +52,15 @@ function onSession(session: Session): void {
   }
   const changed = previous !== session.state;
   if (changed) refresher.tabs();
-  const tab = document.getElementById('session-list')?.dataset.tab;
-  const card = document.getElementById(`card-${session.id}`);
+  const list = document.getElementById(IDS.sessionList);
+  const shown = list ? readData(list, 'tab') : undefined;
+  const tab = isTab(shown) ? shown : undefined;
+  const card = document.getElementById(cardId(session.id));
   if (card) {
     // A card whose session left this tab (running → completed on Active) needs the list redrawn.
-    if (tab !== undefined && !onTab(tab, session.state)) refresher.list();
+    if (tab !== undefined && !inTab(session, tab)) refresher.list();
     else refresher.card(session.id);
-  } else if (changed && (tab === undefined || onTab(tab, session.state))) {
+  } else if (changed && (tab === undefined || inTab(session, tab))) {
     // A new session, or one that just moved into this tab.
     refresher.list();
   }
@@ -75,11 +72,11 @@ function onSession(session: Session): void {
  */
 function onMetrics(metrics: SessionMetrics): void {
   if (pageSessionId !== undefined) {
-    const section = document.getElementById('session-metrics');
-    if (section?.dataset.sessionId === metrics.sessionId) refresher.metrics();
+    const section = document.getElementById(IDS.sessionMetrics);
+    if (section && readData(section, 'sessionId') === metrics.sessionId) refresher.metrics();
     return;
   }
-  if (document.getElementById(`card-${metrics.sessionId}`)) refresher.card(metrics.sessionId);
+  if (document.getElementById(cardId(metrics.sessionId))) refresher.card(metrics.sessionId);
 }
 
 /**
@@ -91,7 +88,7 @@ function onAgent(agent: Agent): void {
     if (agent.sessionId === pageSessionId) refresher.agents();
     return;
   }
-  if (document.getElementById(`card-${agent.sessionId}`)) refresher.card(agent.sessionId);
+  if (document.getElementById(cardId(agent.sessionId))) refresher.card(agent.sessionId);
 }
 
 function onFrame(frame: ServerMessage): void {
@@ -156,17 +153,17 @@ function connectionText(state: ConnectionState): string {
 }
 
 function showConnection(): void {
-  const el = document.getElementById('connection');
+  const el = document.getElementById(IDS.connection);
   if (el) {
     const text = connectionText(connectionState);
     if (el.textContent !== text) el.textContent = text;
-    if (el.dataset.conn !== connectionState.kind) {
-      el.dataset.conn = connectionState.kind;
+    if (readData(el, 'conn') !== connectionState.kind) {
+      writeData(el, 'conn', connectionState.kind);
       el.classList.remove(...STATE_CLASSES);
       el.classList.add(`conn-${connectionState.kind}`);
     }
   }
-  const beat = document.getElementById('heartbeat');
+  const beat = document.getElementById(IDS.heartbeat);
   if (beat) {
     const text = lastHeartbeatAt === null ? '' : `Heartbeat ${formatAge(Date.now() - lastHeartbeatAt)}`;
     if (beat.textContent !== text) beat.textContent = text;

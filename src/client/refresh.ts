@@ -10,6 +10,8 @@
  * `#log-lines` (inside `#log-tail`) and `bc:backfill` on `#backfill`.
  */
 
+import { cardId, EVENTS, IDS, type ClientEvent, type ElementId } from '../shared/dom.js';
+
 /** The little of htmx this page uses; htmx is loaded by its own script tag as a global. */
 interface Htmx {
   trigger(target: Element, event: string, detail?: unknown): void;
@@ -21,7 +23,7 @@ export const COALESCE_MS = 100;
 /** Past this many cards at once, one list refresh is cheaper than a request per card. */
 export const MAX_CARD_REFRESHES = 24;
 
-function trigger(target: Element, event: string): void {
+function trigger(target: Element, event: ClientEvent): void {
   // `typeof` because a global that failed to load is not even declared at run time.
   if (typeof htmx === 'undefined') return;
   htmx.trigger(target, event);
@@ -123,15 +125,15 @@ export class Refresher {
   #flush(): void {
     this.#timer = null;
     if (document.hidden) return;
-    const list = document.getElementById('session-list');
-    const tabs = document.getElementById('tabs');
+    const list = document.getElementById(IDS.sessionList);
+    const tabs = document.getElementById(IDS.tabs);
     if (this.#cards.size > MAX_CARD_REFRESHES && list) this.#list = true;
     // An element with a request in flight is about to be replaced; asking it again would be
     // lost with it, so it waits for the next window.
     if (this.#list) {
       if (!list) this.#list = false;
       else if (!busy(list) && !(tabs && busy(tabs))) {
-        trigger(document.body, 'bc:list');
+        trigger(document.body, EVENTS.list);
         this.#list = false;
         this.#tabs = false;
         this.#cards.clear();
@@ -140,50 +142,43 @@ export class Refresher {
     if (this.#tabs) {
       if (!tabs) this.#tabs = false;
       else if (!busy(tabs)) {
-        trigger(document.body, 'bc:tabs');
+        trigger(document.body, EVENTS.tabs);
         this.#tabs = false;
       }
     }
-    const detail = document.getElementById('session-detail');
+    const detail = document.getElementById(IDS.sessionDetail);
     if (this.#detail) {
       if (!detail) this.#detail = false;
       else if (!busy(detail)) {
-        trigger(detail, 'bc:detail');
+        trigger(detail, EVENTS.detail);
         this.#detail = false;
         // The detail carries the metrics section, drawn afresh with it.
         this.#metrics = false;
       }
     }
     if (this.#metrics) {
-      const metrics = document.getElementById('session-metrics');
+      const metrics = document.getElementById(IDS.sessionMetrics);
       if (!metrics) this.#metrics = false;
       // A detail swap in flight would replace this section with one drawn before the news.
       else if (!busy(metrics) && !(detail && busy(detail))) {
-        trigger(metrics, 'bc:metrics');
+        trigger(metrics, EVENTS.metrics);
         this.#metrics = false;
       }
     }
-    this.#agents = this.#fire(this.#agents, 'agents', 'bc:agents');
-    this.#logs = this.#fire(this.#logs, 'log-lines', 'bc:logs');
-    if (this.#backfill) {
-      const banner = document.getElementById('backfill');
-      if (!banner) this.#backfill = false;
-      else if (!busy(banner)) {
-        trigger(banner, 'bc:backfill');
-        this.#backfill = false;
-      }
-    }
+    this.#agents = this.#fire(this.#agents, IDS.agents, EVENTS.agents);
+    this.#logs = this.#fire(this.#logs, IDS.logLines, EVENTS.logs);
+    this.#backfill = this.#fire(this.#backfill, IDS.backfill, EVENTS.backfill);
     for (const id of this.#cards) {
-      const card = document.getElementById(`card-${id}`);
+      const card = document.getElementById(cardId(id));
       if (card && busy(card)) continue;
-      if (card) trigger(card, 'bc:session');
+      if (card) trigger(card, EVENTS.session);
       this.#cards.delete(id);
     }
     if (this.#pending()) this.#schedule();
   }
 
   /** Fires `event` at `#id` when wanted; returns whether it is still wanted (its element was busy). */
-  #fire(wanted: boolean, id: string, event: string): boolean {
+  #fire(wanted: boolean, id: ElementId, event: ClientEvent): boolean {
     if (!wanted) return false;
     const el = document.getElementById(id);
     if (!el) return false;

@@ -4,24 +4,22 @@
  * `GET /api/sessions`, SPEC 5 dashboard tabs). Pure.
  */
 import type { Session } from '../shared/protocol.js';
+import { inTab, isTab, tabOf } from '../shared/tabs.js';
 import type { SessionCounts, SessionPage, SessionQuery } from './session-query.js';
 
-/** Counts per dashboard tab: `active` is running plus stalled. */
+/** Counts per dashboard tab (src/shared/tabs.ts says which tab lists which session). */
 export function countSessions(sessions: Iterable<Session>): SessionCounts {
   const counts: SessionCounts = { active: 0, completed: 0, failed: 0, all: 0 };
   for (const session of sessions) {
     counts.all++;
-    if (session.state === 'completed') counts.completed++;
-    else if (session.state === 'failed') counts.failed++;
-    else counts.active++;
+    counts[tabOf(session)]++;
   }
   return counts;
 }
 
-function inTab(session: Session, state: NonNullable<SessionQuery['state']>): boolean {
-  if (state === 'all') return true;
-  if (state === 'active') return session.state === 'running' || session.state === 'stalled';
-  return session.state === state;
+/** A tab name filters as the tab does; a state name (`running`, `stalled`) by that state alone. */
+function matchesState(session: Session, state: NonNullable<SessionQuery['state']>): boolean {
+  return isTab(state) ? inTab(session, state) : session.state === state;
 }
 
 /** One page of the sessions that match a query; the cursor is the offset of the next page. */
@@ -31,7 +29,7 @@ export function listSessions(ordered: readonly Session[], query: SessionQuery): 
   const needle = query.q?.trim().toLowerCase();
   const state = query.state ?? 'all';
   const matches = ordered.filter((s) => {
-    if (!inTab(s, state)) return false;
+    if (!matchesState(s, state)) return false;
     if (query.project !== undefined && s.project !== query.project) return false;
     if (!needle) return true;
     return [s.project, s.id, s.currentPhase, s.activity, s.progressDetail, s.workdir].some((text) =>

@@ -3,9 +3,10 @@
  * The read side of the session registry, as the routes and pages see it.
  */
 import type { Session, SessionState } from '../shared/protocol.js';
+import type { SessionTab } from '../shared/tabs.js';
 
-/** Dashboard tabs (SPEC 5): `active` is running plus stalled. */
-export type SessionTab = 'active' | 'completed' | 'failed' | 'all';
+/** Dashboard tabs (SPEC 5), defined with their membership in src/shared/tabs.ts. */
+export type { SessionTab };
 
 export interface SessionQuery {
   /** A session state, or a tab name (`active`, `all`). */
@@ -29,12 +30,8 @@ export interface SessionPage {
   nextCursor: string | null;
 }
 
-export interface SessionCounts {
-  active: number;
-  completed: number;
-  failed: number;
-  all: number;
-}
+/** How many sessions each dashboard tab lists. */
+export type SessionCounts = Record<SessionTab, number>;
 
 export interface SessionReader {
   list(query: SessionQuery): SessionPage;

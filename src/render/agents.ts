@@ -11,7 +11,7 @@ import { classes, html, type SafeHtml } from './html.js';
 import { formatTimestamp } from '../shared/format.js';
 import { formatTokens } from './format.js';
 import { progressBar } from './card.js';
-import { agentsFragmentPath } from './paths.js';
+import { agentsFragmentPath, CLASSES, DATA, EVENTS, IDS } from '../shared/dom.js';
 import { elapsed } from './stamps.js';
 
 /** Errors longer than this are cut on the page; the whole text stays in the API. */
@@ -50,7 +50,7 @@ function agentError(error: string | null): SafeHtml | null {
   const text = cut ? error.slice(0, AGENT_ERROR_DISPLAY_CHARS) : error;
   // The text sits in a span of its own: its line breaks are kept, the markup's are not.
   return html`<p class="agent-error">
-    <span class="agent-error-text">${text}</span>${cut && html`<span class="log-cut">…</span>`}
+    <span class="agent-error-text">${text}</span>${cut && html`<span class="${CLASSES.logCut}">…</span>`}
   </p>`;
 }
 
@@ -104,13 +104,13 @@ export function renderAgentsPanel(sessionId: string, agents: readonly Agent[], n
             ${sorted.map((agent) => agentRow(agent, now))}
           </ul>`;
   return html`<section
-    id="agents"
+    id="${IDS.agents}"
     class="panel agents-panel"
     aria-labelledby="agents-title"
-    data-session-id="${sessionId}"
+    ${DATA.sessionId}="${sessionId}"
     data-count="${sorted.length}"
     hx-get="${agentsFragmentPath(sessionId)}"
-    hx-trigger="bc:agents"
+    hx-trigger="${EVENTS.agents}"
     hx-swap="outerHTML"
   >
     <h2 id="agents-title">Agents</h2>

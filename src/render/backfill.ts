@@ -9,7 +9,7 @@
 import { backfillBar, backfillText } from '../shared/backfill.js';
 import type { BackfillProgress } from '../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
-import { BACKFILL_FRAGMENT_PATH } from './paths.js';
+import { CLASSES, EVENTS, IDS, ROUTES } from '../shared/dom.js';
 
 /**
  * The banner, hidden when there is nothing to report (no history being read, or done). It is
@@ -19,14 +19,14 @@ export function renderBackfill(progress: BackfillProgress | null): SafeHtml {
   const active = progress !== null && !progress.done;
   const bar = active ? backfillBar(progress) : { value: 0, max: 1 };
   return html`<div
-    id="backfill"
+    id="${IDS.backfill}"
     class="backfill"
     ${!active && html`hidden`}
-    hx-get="${BACKFILL_FRAGMENT_PATH}"
-    hx-trigger="bc:backfill"
+    hx-get="${ROUTES.backfillFragment}"
+    hx-trigger="${EVENTS.backfill}"
     hx-swap="outerHTML"
   >
-    <span class="backfill-text">${active ? backfillText(progress) : ''}</span>
+    <span class="${CLASSES.backfillText}">${active ? backfillText(progress) : ''}</span>
     <progress
       class="bar backfill-bar"
       max="${bar.max}"

@@ -10,7 +10,8 @@ import { classes, html, type SafeHtml } from './html.js';
 import { formatDuration, UNKNOWN } from '../shared/format.js';
 import { clampPercent, formatPercent, formatTokens, formatUsd } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
-import { cardFragmentPath, sessionPath } from './paths.js';
+import type { PlannedPhase } from './planned-phase.js';
+import { cardFragmentPath, cardId, DATA, EVENTS, IDS, sessionPath } from '../shared/dom.js';
 import { elapsed, freshStamp } from './stamps.js';
 
 const STATE_LABELS: Readonly<Record<SessionState, string>> = {
@@ -81,8 +82,8 @@ function blockedNote(segments: readonly PipelineSegment[]): SafeHtml | null {
  * The compact row of phase segments: done ones with their durations, the current one ticking,
  * failed and blocked ones marked, and a note saying what failed and how much it blocked.
  */
-export function pipelineRow(session: Session, now: number): SafeHtml {
-  const segments = phasePipeline(session);
+export function pipelineRow(plan: readonly PlannedPhase[], now: number): SafeHtml {
+  const segments = phasePipeline(plan);
   if (segments.length === 0) return html``;
   return html`<ol class="pipeline" aria-label="Phases">
       ${segments.map((segment) => {
@@ -116,13 +117,16 @@ function phaseLine(session: Session): SafeHtml {
 function warningsBadge(session: Session): SafeHtml | null {
   const count = session.warnings.length;
   if (count === 0) return null;
-  return html`<a class="badge badge-warn" href="${sessionPath(session.id)}#warnings"
+  return html`<a class="badge badge-warn" href="${sessionPath(session.id)}#${IDS.warnings}"
     >${count} ${count === 1 ? 'warning' : 'warnings'}</a
   >`;
 }
 
-/** Extra figures a card shows when the page has them (for sessions still running). */
-export interface CardExtras {
+/** What a card shows beyond the session itself. */
+export interface CardData {
+  /** The session's plan (without Builder's tasks, which cards do not show), drawn as the pipeline. */
+  plan: readonly PlannedPhase[];
+  // The pages look these two up only for sessions still running.
   /** The latest test iteration with a result, shown as "2 · 12 ✓ 3 ✗". */
   tests?: TestIteration | null;
   /** The build's agents, summed up as "3 agents: 2 active, 1 failed". */
@@ -168,27 +172,27 @@ function elapsedLabel(session: Session): string {
 }
 
 /** One card. The whole `<article>` is what `/fragments/cards/:id` returns and swaps. */
-export function renderCard(session: Session, now: number, extras: CardExtras = {}): SafeHtml {
-  const cardId = `card-${session.id}`;
+export function renderCard(session: Session, now: number, data: CardData): SafeHtml {
+  const id = cardId(session.id);
   return html`<article
-    id="${cardId}"
+    id="${id}"
     class="card state-${session.state}"
     data-state="${session.state}"
-    data-session-id="${session.id}"
+    ${DATA.sessionId}="${session.id}"
     data-updated="${session.updatedAt}"
-    aria-labelledby="${cardId}-title"
+    aria-labelledby="${id}-title"
     hx-get="${cardFragmentPath(session.id)}"
-    hx-trigger="bc:session"
+    hx-trigger="${EVENTS.session}"
     hx-swap="outerHTML"
   >
     <header class="card-head">
-      <h3 class="card-title" id="${cardId}-title">
+      <h3 class="card-title" id="${id}-title">
         <a href="${sessionPath(session.id)}">${session.project}</a>
       </h3>
       ${stateBadge(session.state)}
     </header>
-    ${pipelineRow(session, now)} ${phaseLine(session)}
-    ${progressBar(session.progressPercent, 'Build progress')} ${agentsLine(extras.agents)}
+    ${pipelineRow(data.plan, now)} ${phaseLine(session)}
+    ${progressBar(session.progressPercent, 'Build progress')} ${agentsLine(data.agents)}
     ${
       session.progressDetail !== null &&
       html`<p class="detail" title="${session.progressDetail}">${session.progressDetail}</p>`
@@ -196,7 +200,7 @@ export function renderCard(session: Session, now: number, extras: CardExtras = {
     <dl class="stats">
       <div class="stat stat-iteration">
         <dt>Test iteration</dt>
-        <dd>${testState(session, extras.tests)}</dd>
+        <dd>${testState(session, data.tests)}</dd>
       </div>
       <div class="stat stat-tokens">
         <dt>Tokens</dt>

@@ -7,10 +7,19 @@
  * carries the URL of the tab it shows and a `bc:list` refresh re-fetches the right one.
  */
 import type { Session } from '../shared/protocol.js';
-import type { SessionCounts, SessionPage, SessionTab } from '../core/session-query.js';
+import type { SessionCounts, SessionPage } from '../core/session-query.js';
+import {
+  DATA,
+  dashboardPath,
+  EVENTS,
+  IDS,
+  listFragmentPath,
+  tabId,
+  tabsFragmentPath,
+} from '../shared/dom.js';
+import { TABS, type SessionTab } from '../shared/tabs.js';
 import { html, raw, type SafeHtml } from './html.js';
-import { renderCard, type CardExtras } from './card.js';
-import { dashboardPath, listFragmentPath, TABS, tabsFragmentPath } from './paths.js';
+import { renderCard, type CardData } from './card.js';
 
 const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
   active: 'Active',
@@ -34,12 +43,12 @@ const EMPTY_STATES: Readonly<Record<SessionTab, SafeHtml>> = {
  */
 export function renderTabs(counts: SessionCounts, tab: SessionTab, { oob = false } = {}): SafeHtml {
   return html`<nav
-    id="tabs"
+    id="${IDS.tabs}"
     class="tabs"
     aria-label="Sessions"
-    data-tab="${tab}"
+    ${DATA.tab}="${tab}"
     hx-get="${tabsFragmentPath(tab)}"
-    hx-trigger="bc:list from:body, bc:tabs from:body"
+    hx-trigger="${EVENTS.list} from:body, ${EVENTS.tabs} from:body"
     hx-swap="outerHTML"
     ${oob && raw('hx-swap-oob="true"')}
   >
@@ -48,14 +57,14 @@ export function renderTabs(counts: SessionCounts, tab: SessionTab, { oob = false
         (name) =>
           html`<a
             role="tab"
-            id="tab-${name}"
+            id="${tabId(name)}"
             class="tab"
-            data-tab="${name}"
+            ${DATA.tab}="${name}"
             href="${dashboardPath(name)}"
             aria-selected="${name === tab ? 'true' : 'false'}"
-            aria-controls="session-list"
-            hx-get="${listFragmentPath(name)}&amp;tabs=1"
-            hx-target="#session-list"
+            aria-controls="${IDS.sessionList}"
+            hx-get="${listFragmentPath(name, { withTabs: true })}"
+            hx-target="#${IDS.sessionList}"
             hx-swap="outerHTML"
             hx-push-url="${dashboardPath(name)}"
             >${TAB_LABELS[name]} <span class="count" data-count="${counts[name]}">${counts[name]}</span></a
@@ -72,7 +81,7 @@ function showMore(page: SessionPage, tab: SessionTab): SafeHtml {
     type="button"
     id="show-more"
     class="show-more"
-    hx-get="${listFragmentPath(tab, page.nextCursor)}"
+    hx-get="${listFragmentPath(tab, { cursor: page.nextCursor })}"
     hx-target="this"
     hx-swap="outerHTML"
   >
@@ -80,19 +89,17 @@ function showMore(page: SessionPage, tab: SessionTab): SafeHtml {
   </button>`;
 }
 
-/** Extra figures for a session's card; the pages ask only for sessions still running. */
-export type CardExtrasOf = (session: Session) => CardExtras;
-
-const noExtras: CardExtrasOf = () => ({});
+/** What a session's card shows beyond the session (its plan, and figures for builds still running). */
+export type CardDataOf = (session: Session) => CardData;
 
 /** The cards of a page after the first: appended in place of the "Show more" button. */
 export function renderMoreCards(
   page: SessionPage,
   tab: SessionTab,
   now: number,
-  extrasOf: CardExtrasOf = noExtras,
+  dataOf: CardDataOf,
 ): SafeHtml {
-  return html`${page.sessions.map((session) => renderCard(session, now, extrasOf(session)))}${showMore(page, tab)}`;
+  return html`${page.sessions.map((session) => renderCard(session, now, dataOf(session)))}${showMore(page, tab)}`;
 }
 
 /** The list of one tab: its first page of cards, or its empty state. */
@@ -100,21 +107,21 @@ export function renderSessionList(
   page: SessionPage,
   tab: SessionTab,
   now: number,
-  extrasOf: CardExtrasOf = noExtras,
+  dataOf: CardDataOf,
 ): SafeHtml {
   const body =
     page.sessions.length === 0
       ? html`<p class="empty" data-empty="${tab}">${EMPTY_STATES[tab]}</p>`
-      : html`<div class="cards">${renderMoreCards(page, tab, now, extrasOf)}</div>`;
+      : html`<div class="cards">${renderMoreCards(page, tab, now, dataOf)}</div>`;
   return html`<section
-    id="session-list"
+    id="${IDS.sessionList}"
     class="session-list"
     role="tabpanel"
-    aria-labelledby="tab-${tab}"
-    data-tab="${tab}"
+    aria-labelledby="${tabId(tab)}"
+    ${DATA.tab}="${tab}"
     data-total="${page.total}"
     hx-get="${listFragmentPath(tab)}"
-    hx-trigger="bc:list from:body"
+    hx-trigger="${EVENTS.list} from:body"
     hx-swap="outerHTML"
   >
     <h2 class="sr-only">${TAB_LABELS[tab]} builds</h2>

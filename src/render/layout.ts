@@ -1,26 +1,25 @@
 /**
  * @module
- * The page frame shared by server-rendered pages: the same head and header as the static
- * dashboard shell (`public/dashboard.html`; keep the two in step), a main landmark, and the
- * scripts. Everything is served by buildcast itself: no CDN, no external fonts (SPEC 5).
+ * Whole pages, each the one page shell (`public/dashboard.html`, parsed by ./page-shell.ts)
+ * with its slots filled: the dashboard with its own content, the session page and the not-found
+ * page with theirs. Everything is served by buildcast itself: no CDN, no external fonts (SPEC 5).
  */
+import { DATA, listFragmentPath, tabsFragmentPath } from '../shared/dom.js';
+import type { SessionTab } from '../shared/tabs.js';
 import { html, type SafeHtml } from './html.js';
+import { fillShell, type PageShell } from './page-shell.js';
+
+/** The name every page's title ends with, and the dashboard's whole title. */
+const SITE = 'buildcast';
 
 export interface PageOptions {
-  /** The document title, before " · buildcast". */
-  title: string;
+  /** The document title, before " · buildcast"; the dashboard has none. */
+  title?: string;
   /** The content of `<main>`. */
   main: SafeHtml;
   /** Set on `<body data-session-id>` so the client follows this one session (`/ws/<id>`). */
   sessionId?: string;
 }
-
-/**
- * htmx settings: no injected inline styles (the CSP allows none), no eval, no scripts from
- * swapped fragments, requests to this server only.
- */
-export const HTMX_CONFIG =
-  '{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}';
 
 /**
  * The Content-Security-Policy sent with every page: only buildcast's own scripts, styles and
@@ -30,45 +29,31 @@ export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
-/** A whole HTML document around `main`. */
-export function renderPage({ title, main, sessionId }: PageOptions): SafeHtml {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="dark light" />
-        <meta name="htmx-config" content="${HTMX_CONFIG}" />
-        <title>${title} · buildcast</title>
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/assets/styles.css" />
-        <script src="/assets/htmx.min.js" defer></script>
-        <script type="module" src="/assets/client/main.js"></script>
-      </head>
-      <body ${sessionId !== undefined && html`data-session-id="${sessionId}"`}>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <a class="brand" href="/"><img src="/favicon.svg" alt="" width="24" height="24" /> buildcast</a>
-          <div class="conn-wrap">
-            <span
-              id="connection"
-              class="conn conn-connecting"
-              data-conn="connecting"
-              role="status"
-              aria-live="polite"
-              >Connecting…</span
-            >
-            <span id="heartbeat" class="heartbeat" aria-hidden="true"></span>
-          </div>
-        </header>
-        <main id="main" tabindex="-1">${main}</main>
-      </body>
-    </html>`;
+/** A whole page: the shell around `main`. */
+export function renderPage(shell: PageShell, { title, main, sessionId }: PageOptions): SafeHtml {
+  return fillShell(shell.page, {
+    title: html`${title === undefined ? SITE : `${title} · ${SITE}`}`,
+    'body-attributes': html`${sessionId !== undefined && html`${DATA.sessionId}="${sessionId}"`}`,
+    main,
+  });
+}
+
+/**
+ * The dashboard on a tab: the shell's own content, whose tab bar and list fetch that tab's
+ * fragments as soon as htmx loads, under the history banner.
+ */
+export function renderDashboardPage(shell: PageShell, tab: SessionTab, banner: SafeHtml): SafeHtml {
+  const main = fillShell(shell.dashboard, {
+    banner,
+    'tabs-path': html`${tabsFragmentPath(tab)}`,
+    'list-path': html`${listFragmentPath(tab)}`,
+  });
+  return renderPage(shell, { main });
 }
 
 /** The page for a session id buildcast does not know. */
-export function renderNotFoundPage(what: string): SafeHtml {
-  return renderPage({
+export function renderNotFoundPage(shell: PageShell, what: string): SafeHtml {
+  return renderPage(shell, {
     title: 'Not found',
     main: html`<section class="not-found">
       <h1>Not found</h1>

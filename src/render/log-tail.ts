@@ -13,7 +13,7 @@ import type { LogLevel, LogLine } from '../shared/protocol.js';
 import { renderAnsi } from './ansi.js';
 import { html, type SafeHtml } from './html.js';
 import { formatClock, formatTimestamp } from '../shared/format.js';
-import { logsFragmentPath } from './paths.js';
+import { CLASSES, DATA, EVENTS, IDS, logLevelClass, logsFragmentPath } from '../shared/dom.js';
 
 /** Lines the server draws; the client keeps up to 1,000 as more arrive. */
 export const LOG_TAIL_LINES = 200;
@@ -31,14 +31,15 @@ export function renderLogLine(line: LogLine): SafeHtml {
   const level = levelOf(line.level);
   const tag = LEVEL_TAGS[level];
   return html`<li
-    class="log-line log-${level}"
-    data-seq="${line.seq}"
-    data-level="${level}"
-    data-source="${line.source}"
+    class="${CLASSES.logLine} ${logLevelClass(level)}"
+    ${DATA.seq}="${line.seq}"
+    ${DATA.level}="${level}"
+    ${DATA.source}="${line.source}"
   >
-    <time class="log-time" datetime="${line.at}" title="${formatTimestamp(line.at)}"
+    <time class="${CLASSES.logTime}" datetime="${line.at}" title="${formatTimestamp(line.at)}"
       >${formatClock(line.at)}</time
-    >${tag !== undefined && html`<span class="log-level">${tag}</span>`}<span class="log-text"
+    >${tag !== undefined && html`<span class="${CLASSES.logLevel}">${tag}</span>`}<span
+      class="${CLASSES.logText}"
       >${renderAnsi(line.text)}</span
     >
   </li>`;
@@ -52,19 +53,19 @@ export function renderLogLines(sessionId: string, lines: readonly LogLine[]): Sa
   const shown = lines.slice(-LOG_TAIL_LINES);
   const lastSeq = shown.reduce((last, line) => Math.max(last, line.seq), 0);
   return html`<ol
-    id="log-lines"
+    id="${IDS.logLines}"
     class="log-lines"
-    data-session-id="${sessionId}"
-    data-last-seq="${lastSeq}"
+    ${DATA.sessionId}="${sessionId}"
+    ${DATA.lastSeq}="${lastSeq}"
     tabindex="0"
     aria-label="Log lines, newest last"
     hx-get="${logsFragmentPath(sessionId)}"
-    hx-trigger="bc:logs"
+    hx-trigger="${EVENTS.logs}"
     hx-swap="outerHTML"
   >
     ${
       shown.length === 0
-        ? html`<li class="log-empty">
+        ? html`<li class="${CLASSES.logEmpty}">
             No log lines yet. Lines pushed to <code>/api/broadcast/${sessionId}</code> and the build's event
             log show here as they come.
           </li>`
@@ -76,17 +77,17 @@ export function renderLogLines(sessionId: string, lines: readonly LogLine[]): Sa
 /** The whole panel on a session page. */
 export function renderLogTail(sessionId: string, lines: readonly LogLine[]): SafeHtml {
   return html`<section
-    id="log-tail"
+    id="${IDS.logTail}"
     class="panel log-tail"
     aria-labelledby="log-tail-title"
-    data-session-id="${sessionId}"
+    ${DATA.sessionId}="${sessionId}"
   >
     <div class="log-head">
       <h2 id="log-tail-title">Log</h2>
-      <label class="log-filter"><input type="checkbox" id="log-errors-only" /> Errors only</label>
+      <label class="log-filter"><input type="checkbox" id="${IDS.logErrorsOnly}" /> Errors only</label>
       <button
         type="button"
-        id="log-follow"
+        id="${IDS.logFollow}"
         class="log-follow"
         aria-pressed="true"
         title="Keep the newest line in view; scrolling up pauses this"

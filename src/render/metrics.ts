@@ -7,7 +7,7 @@
  */
 import type { Session, SessionMetrics } from '../shared/protocol.js';
 import { html, raw, type SafeHtml } from './html.js';
-import { metricsFragmentPath } from './paths.js';
+import { DATA, EVENTS, IDS, metricsFragmentPath } from '../shared/dom.js';
 import { renderContextGauge } from './context-gauge.js';
 import { renderTestChart } from './test-chart.js';
 import { renderTokenChart } from './token-chart.js';
@@ -47,13 +47,13 @@ export function renderMetricsSection(session: Session, metrics: SessionMetrics |
   const tokens = metrics?.tokens;
   const hasTokens = tokens !== undefined && (tokens.total > 0 || tokens.requests > 0);
   return html`<section
-    id="session-metrics"
+    id="${IDS.sessionMetrics}"
     class="metrics"
     aria-label="Tokens, cost, context and tests"
-    data-session-id="${session.id}"
+    ${DATA.sessionId}="${session.id}"
     data-tokens="${tokens?.total ?? 0}"
     hx-get="${metricsFragmentPath(session.id)}"
-    hx-trigger="bc:metrics"
+    hx-trigger="${EVENTS.metrics}"
     hx-swap="outerHTML"
   >
     ${

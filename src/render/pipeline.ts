@@ -2,11 +2,10 @@
  * @module
  * A session's phase pipeline as the dashboard cards draw it: the session's plan
  * (src/core/plan.ts) in the cards' words, each phase done, current, failed, upcoming,
- * skipped or blocked. Pure: it reads a `Session` and nothing else.
+ * skipped or blocked. Pure: it reads the plan and nothing else.
  */
-import type { PlanStatus, Session } from '../shared/protocol.js';
-import { canonicalPhase } from '../core/phases.js';
-import { buildPlan } from '../core/plan.js';
+import type { PlanStatus } from '../shared/protocol.js';
+import type { PlannedPhase } from './planned-phase.js';
 
 /** How a phase stands in this session. */
 export type SegmentStatus = 'done' | 'current' | 'failed' | 'upcoming' | 'skipped' | 'blocked';
@@ -40,15 +39,15 @@ const SEGMENT_STATUS: Readonly<Record<PlanStatus, SegmentStatus>> = {
 };
 
 /** The session's phase pipeline, in order, each phase with its status and time spent. */
-export function phasePipeline(session: Session): PipelineSegment[] {
-  return buildPlan(session, null).map((phase) => ({
+export function phasePipeline(plan: readonly PlannedPhase[]): PipelineSegment[] {
+  return plan.map((phase) => ({
     name: phase.name,
     number: phase.number,
     status: SEGMENT_STATUS[phase.status],
     startedAt: phase.startedAt,
     endedAt: phase.endedAt,
     durationMs: phase.durationMs,
-    canonical: canonicalPhase(phase.name) !== undefined,
+    canonical: phase.canonical,
     reason: phase.reason,
   }));
 }

@@ -5,8 +5,8 @@
  * duration, the running phase's time ticking in the browser, and Builder's parallel tasks
  * nested under it with their states and dependencies.
  */
-import type { PlanPhase, PlanStatus, PlanTask, Session } from '../shared/protocol.js';
-import { isOptionalPhase } from '../core/plan.js';
+import type { PlanStatus, PlanTask, Session } from '../shared/protocol.js';
+import type { PlannedPhase } from './planned-phase.js';
 import { classes, html, type SafeHtml } from './html.js';
 import { formatClock, formatDuration, formatTimestamp, UNKNOWN } from '../shared/format.js';
 import { elapsed } from './stamps.js';
@@ -33,7 +33,7 @@ function timeCell(iso: string | null): SafeHtml {
   </td>`;
 }
 
-function durationCell(phase: PlanPhase, session: Session, now: number): SafeHtml {
+function durationCell(phase: PlannedPhase, session: Session, now: number): SafeHtml {
   // Only the browser knows the time, so a running phase's duration ticks there (SPEC 2).
   if (phase.status === 'running' && session.endedAt === null && phase.startedAt !== null)
     return html`<td class="t-duration">${elapsed(phase.startedAt, null, now)}</td>`;
@@ -71,7 +71,7 @@ function tasksSummary(tasks: readonly PlanTask[]): string {
   return `${tasks.length} parallel ${tasks.length === 1 ? 'task' : 'tasks'}: ${parts.join(', ')}`;
 }
 
-function tasksRow(phase: PlanPhase): SafeHtml | null {
+function tasksRow(phase: PlannedPhase): SafeHtml | null {
   if (phase.tasks.length === 0) return null;
   return html`<tr class="t-tasks" data-phase="${phase.name}">
     <td colspan="5">
@@ -83,8 +83,8 @@ function tasksRow(phase: PlanPhase): SafeHtml | null {
   </tr>`;
 }
 
-function phaseRow(phase: PlanPhase, session: Session, now: number): SafeHtml {
-  const optional = isOptionalPhase(phase.name) && (phase.status === 'queued' || phase.status === 'skipped');
+function phaseRow(phase: PlannedPhase, session: Session, now: number): SafeHtml {
+  const optional = phase.optional && (phase.status === 'queued' || phase.status === 'skipped');
   return html`<tr class="t-row t-${phase.status}" data-status="${phase.status}" data-phase="${phase.name}">
       <th scope="row" class="t-phase">
         ${phase.name} ${phase.number !== null && html`<span class="phase-number">${phase.number}</span>`}
@@ -100,7 +100,7 @@ function phaseRow(phase: PlanPhase, session: Session, now: number): SafeHtml {
 }
 
 /** The plan table, or a plain sentence when there is no pipeline to show. */
-export function renderPlan(plan: readonly PlanPhase[], session: Session, now: number): SafeHtml {
+export function renderPlan(plan: readonly PlannedPhase[], session: Session, now: number): SafeHtml {
   if (plan.length === 0) return html`<p class="muted">No phases recorded yet.</p>`;
   return html`<div class="table-wrap">
     <table class="timeline plan">

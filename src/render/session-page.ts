@@ -9,16 +9,8 @@
  * `bc:agents`) and `#log-tail`, whose lines the client appends itself; they sit outside the
  * detail so a session frame never redraws them.
  */
-import type {
-  Agent,
-  BackfillProgress,
-  LogLine,
-  PlanPhase,
-  Session,
-  SessionMetrics,
-} from '../shared/protocol.js';
-import type { BuildTask } from '../collector/side-files.js';
-import { buildPlan } from '../core/plan.js';
+import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import { DATA, detailFragmentPath, EVENTS, IDS } from '../shared/dom.js';
 import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';
 import { formatTimestamp, UNKNOWN } from '../shared/format.js';
@@ -27,9 +19,10 @@ import { renderBackfill } from './backfill.js';
 import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
 import { renderMetricsSection } from './metrics.js';
 import { renderPage } from './layout.js';
-import { detailFragmentPath } from './paths.js';
 import { renderLogTail } from './log-tail.js';
+import type { PageShell } from './page-shell.js';
 import { renderPlan } from './plan-table.js';
+import type { PlannedPhase } from './planned-phase.js';
 import { elapsed, freshStamp } from './stamps.js';
 
 /** Raw files bigger than this are cut (SPEC 1.1 allows phase files of several megabytes). */
@@ -68,12 +61,12 @@ function header(session: Session, now: number): SafeHtml {
 }
 
 /** How long the build has been in its current phase, ticking; "—" when it is not in one. */
-function inPhase(session: Session, plan: readonly PlanPhase[], now: number): SafeHtml {
+function inPhase(session: Session, plan: readonly PlannedPhase[], now: number): SafeHtml {
   const running = session.endedAt === null ? plan.find((phase) => phase.status === 'running') : undefined;
   return elapsed(running?.startedAt ?? null, null, now);
 }
 
-function progress(session: Session, plan: readonly PlanPhase[], now: number): SafeHtml {
+function progress(session: Session, plan: readonly PlannedPhase[], now: number): SafeHtml {
   return html`<section class="panel" aria-labelledby="progress-title">
     <h2 id="progress-title">Progress</h2>
     <dl class="stats stats-wide">
@@ -124,7 +117,7 @@ function warnings(session: Session): SafeHtml {
               </li>`,
           )}
         </ul>`;
-  return html`<section class="panel" id="warnings" aria-labelledby="warnings-title">
+  return html`<section class="panel" id="${IDS.warnings}" aria-labelledby="warnings-title">
     <h2 id="warnings-title">Parse warnings</h2>
     ${body}
   </section>`;
@@ -153,11 +146,12 @@ function rawFile(rawText: string | null): SafeHtml {
   </section>`;
 }
 
-/** What the live part shows beyond the session itself, when the server has it. */
-export interface DetailExtras {
+/** What the live part shows beyond the session itself. */
+export interface DetailData {
+  /** The session's plan, Builder's parallel tasks (`build-tasks.json`) nested under Builder. */
+  plan: readonly PlannedPhase[];
+  /** Its metrics, when the server has them. */
   metrics?: SessionMetrics | null;
-  /** Builder's parallel tasks (`build-tasks.json`), nested under Builder in the plan. */
-  tasks?: readonly BuildTask[] | null;
 }
 
 /** The live part of the page: what `/fragments/sessions/:id/detail` returns and swaps. */
@@ -165,17 +159,16 @@ export function renderSessionDetail(
   session: Session,
   rawText: string | null,
   now: number,
-  { metrics = null, tasks = null }: DetailExtras = {},
+  { plan, metrics = null }: DetailData,
 ): SafeHtml {
-  const plan = buildPlan(session, tasks);
   return html`<div
-    id="session-detail"
+    id="${IDS.sessionDetail}"
     class="session-detail state-${session.state}"
     data-state="${session.state}"
-    data-session-id="${session.id}"
+    ${DATA.sessionId}="${session.id}"
     data-updated="${session.updatedAt}"
     hx-get="${detailFragmentPath(session.id)}"
-    hx-trigger="bc:detail"
+    hx-trigger="${EVENTS.detail}"
     hx-swap="outerHTML"
   >
     ${header(session, now)} ${progress(session, plan, now)}
@@ -187,8 +180,8 @@ export function renderSessionDetail(
   </div>`;
 }
 
-/** What a session page shows beyond the session itself, when the server has it. */
-export interface SessionPageExtras extends DetailExtras {
+/** What a session page shows beyond the session itself. */
+export interface SessionPageData extends DetailData {
   backfill?: BackfillProgress | null;
   /** The build's agents; an honest empty panel when there are none. */
   agents?: readonly Agent[] | null;
@@ -196,20 +189,21 @@ export interface SessionPageExtras extends DetailExtras {
   logs?: readonly LogLine[] | null;
 }
 
-/** The whole session page. */
+/** The whole session page, in the page shell. */
 export function renderSessionPage(
+  shell: PageShell,
   session: Session,
   rawText: string | null,
   now: number,
-  { metrics = null, backfill = null, tasks = null, agents = null, logs = null }: SessionPageExtras = {},
+  { plan, metrics = null, backfill = null, agents = null, logs = null }: SessionPageData,
 ): SafeHtml {
-  return renderPage({
+  return renderPage(shell, {
     title: session.project,
     sessionId: session.id,
     main: html`${renderBackfill(backfill)}
       <p class="crumbs"><a href="/">← All builds</a></p>
       <div class="session-layout">
-        ${renderSessionDetail(session, rawText, now, { metrics, tasks })}
+        ${renderSessionDetail(session, rawText, now, { plan, metrics })}
         <aside class="session-side" aria-label="Agents and log">
           ${renderAgentsPanel(session.id, agents ?? [], now)} ${renderLogTail(session.id, logs ?? [])}
         </aside>

@@ -13,6 +13,7 @@ import {
   parseTime,
   UNKNOWN,
 } from '../shared/format.js';
+import { DATA } from '../shared/dom.js';
 
 /**
  * `<time class="fresh fresh-green" data-fresh="ISO">Updated 3s ago</time>`: when the data last
@@ -24,7 +25,7 @@ export function freshStamp(updatedAt: string, now: number): SafeHtml {
   const age = now - at;
   return html`<time
     class="fresh ${freshnessClass(age)}"
-    data-fresh="${updatedAt}"
+    ${DATA.fresh}="${updatedAt}"
     datetime="${updatedAt}"
     title="Last change ${formatTimestamp(updatedAt)}"
     >Updated ${formatAge(age)}</time
@@ -40,5 +41,5 @@ export function elapsed(since: string | null, endedAt: string | null, now: numbe
   if (start === null) return html`<span class="elapsed">${UNKNOWN}</span>`;
   const end = parseTime(endedAt);
   if (end !== null) return html`<span class="elapsed">${formatDuration(end - start)}</span>`;
-  return html`<span class="elapsed" data-since="${since}">${formatDuration(now - start)}</span>`;
+  return html`<span class="elapsed" ${DATA.since}="${since}">${formatDuration(now - start)}</span>`;
 }

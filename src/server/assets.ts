@@ -9,11 +9,16 @@
  * Only known names are served (client and shared modules by a strict file-name pattern), so no
  * request can reach outside those folders. Files are read once and kept in memory; a file that is missing
  * is not remembered as missing, so building the client while the server runs still works.
+ *
+ * The page shell (`public/dashboard.html`) is not an asset: the page routes read it once, at start,
+ * through {@link loadPageShell}.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Hono } from 'hono';
+import { parseShell, type PageShell } from '../render/page-shell.js';
 
 /** Client and shared files are flat kebab-case modules and their source maps. */
 export const CLIENT_FILE_PATTERN = /^[a-z0-9-]+\.js(\.map)?$/;
@@ -32,13 +37,13 @@ export function contentTypeOf(file: string): string {
 }
 
 /** Reads files once and keeps them; failures are not kept, so the next request tries again. */
-export interface AssetCache {
+interface AssetCache {
   /** The file's bytes, or null when it cannot be read. */
   load(file: string): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 /** A fresh, empty cache. */
-export function createAssetCache(): AssetCache {
+function createAssetCache(): AssetCache {
   const files = new Map<string, Promise<Uint8Array<ArrayBuffer> | null>>();
   return {
     load(file) {
@@ -71,8 +76,23 @@ export function resolveHtmx(): string | null {
 export interface AssetOptions {
   /** The folder holding package.json, `public/` and `dist/`. */
   packageRoot: string;
-  /** Shared with the page routes so the dashboard shell is cached alongside. */
-  cache?: AssetCache;
+}
+
+/**
+ * The page shell of an install, parsed. Throws, naming the file and what is wrong with it, when
+ * it cannot be read or lacks a slot: buildcast's own file is broken, and no page can be drawn.
+ */
+export function loadPageShell(packageRoot: string): PageShell {
+  const file = path.join(packageRoot, 'public', 'dashboard.html');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the page shell ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = parseShell(text);
+  if (!parsed.ok) throw new Error(`the page shell ${file} ${parsed.problem}`);
+  return parsed.shell;
 }
 
 const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
@@ -81,8 +101,9 @@ const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosnif
  * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`,
  * `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
  */
-export function createAssetRoutes({ packageRoot, cache = createAssetCache() }: AssetOptions): Hono {
+export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
   const app = new Hono();
+  const cache = createAssetCache();
   const publicDir = path.join(packageRoot, 'public');
   const clientDir = path.join(packageRoot, 'dist', 'src', 'client');
   const sharedDir = path.join(packageRoot, 'dist', 'src', 'shared');

@@ -19,29 +19,32 @@
  * - `GET /fragments/backfill` → `<div id="backfill">`, the history-reading banner, refreshed on
  *   `bc:backfill` after a reconnect (between those, `backfill` frames update it in place).
  */
-import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
+import { QUERY, ROUTES } from '../shared/dom.js';
 import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import { parseTab } from '../shared/tabs.js';
 import type { BuildTask } from '../collector/side-files.js';
+import { canonicalPhase } from '../core/phases.js';
+import { buildPlan, isOptionalPhase } from '../core/plan.js';
 import type { SessionReader } from '../core/session-query.js';
-import { createAssetCache, createAssetRoutes } from './assets.js';
-import { html, raw, type SafeHtml } from '../render/html.js';
+import { createAssetRoutes, loadPageShell } from './assets.js';
+import { html, type SafeHtml } from '../render/html.js';
 import { renderBackfill } from '../render/backfill.js';
 import { renderAgentsPanel } from '../render/agents.js';
-import { renderCard, type CardExtras } from '../render/card.js';
+import { renderCard, type CardData } from '../render/card.js';
 import { renderMoreCards, renderSessionList, renderTabs } from '../render/dashboard.js';
 import { renderMetricsSection } from '../render/metrics.js';
-import { PAGE_CSP, renderNotFoundPage } from '../render/layout.js';
+import { PAGE_CSP, renderDashboardPage, renderNotFoundPage } from '../render/layout.js';
 import { LOG_TAIL_LINES, renderLogLines } from '../render/log-tail.js';
-import { parseTab } from '../render/paths.js';
+import type { PlannedPhase } from '../render/planned-phase.js';
 import { renderSessionDetail, renderSessionPage } from '../render/session-page.js';
 import { latestResult } from '../render/test-chart.js';
 
 export interface PageDeps {
   reader: SessionReader;
   clock: Clock;
-  /** The folder holding package.json, `public/` and `dist/`. */
+  /** The folder holding package.json, `public/` (with the page shell, read once here) and `dist/`. */
   packageRoot: string;
   /** A session's token, cost, context and test metrics, or null when there are none. */
   metrics?: (sessionId: string) => SessionMetrics | null;
@@ -65,23 +68,26 @@ const HTML_HEADERS = {
 } as const;
 
 /** Only `SafeHtml` goes out, so a plain string from a build cannot reach a page by mistake. */
-function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 | 500 = 200): Response {
+function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 = 200): Response {
   return c.body(markup.toString(), status, { ...HTML_HEADERS, 'Content-Security-Policy': PAGE_CSP });
 }
 
-/** The shell names its first tab in two `hx-get`s; a `?tab=` link (or a reload after a tab click) swaps it. */
-function shellForTab(shell: string, tab: string): string {
-  return shell.replaceAll('?tab=active"', `?tab=${tab}"`);
+/**
+ * A session's plan as the pages draw it (`tasks` nested under Builder), each phase marked as
+ * Context Foundry's own or not and as optional or not: the pages render data, never rules.
+ */
+export function plannedPhases(session: Session, tasks: readonly BuildTask[] | null): PlannedPhase[] {
+  return buildPlan(session, tasks).map((phase) => ({
+    ...phase,
+    canonical: canonicalPhase(phase.name) !== undefined,
+    optional: isOptionalPhase(phase.name),
+  }));
 }
 
-/** The banner goes first in `<main>`; the shell is buildcast's own file, so its opening tag is known. */
-const MAIN_OPEN = '<main id="main" tabindex="-1">';
-
-function shellWithBackfill(shell: string, banner: SafeHtml): string {
-  return shell.replace(MAIN_OPEN, () => `${MAIN_OPEN}\n      ${banner.toString()}`);
-}
-
-/** Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`. */
+/**
+ * Page and fragment routes, plus the assets; mount with `app.route('/', createPageRoutes(deps))`.
+ * Throws when the page shell cannot be read or lacks a slot: no page could be served without it.
+ */
 export function createPageRoutes({
   reader,
   clock,
@@ -93,104 +99,99 @@ export function createPageRoutes({
   logs,
 }: PageDeps): Hono {
   const app = new Hono();
-  const cache = createAssetCache();
-  const shellFile = path.join(packageRoot, 'public', 'dashboard.html');
+  const shell = loadPageShell(packageRoot);
   const metricsOf = (id: string): SessionMetrics | null => metrics?.(id) ?? null;
   const backfillNow = (): BackfillProgress | null => backfill?.() ?? null;
   const agentsOf = (id: string): Agent[] => agents?.(id) ?? [];
   const tasksOf = (id: string): BuildTask[] | null => tasks?.(id) ?? null;
   const logsOf = (id: string): LogLine[] => logs?.(id, LOG_TAIL_LINES) ?? [];
-  // Metrics and agents are looked up only for builds still going, so a list of finished ones costs nothing extra.
-  const cardExtras = (session: Session): CardExtras => {
-    if (session.endedAt !== null) return {};
-    const extras: CardExtras = {};
-    if (metrics) extras.tests = latestResult(metricsOf(session.id));
-    if (agents) extras.agents = agentsOf(session.id);
-    return extras;
+  // Cards draw the plan without Builder's tasks. Metrics and agents are looked up only for builds
+  // still going, so a list of finished ones costs nothing extra.
+  const cardData = (session: Session): CardData => {
+    const data: CardData = { plan: plannedPhases(session, null) };
+    if (session.endedAt !== null) return data;
+    if (metrics) data.tests = latestResult(metricsOf(session.id));
+    if (agents) data.agents = agentsOf(session.id);
+    return data;
   };
 
-  app.get('/', async (c) => {
-    const shell = await cache.load(shellFile);
-    if (shell === null) {
-      return sendHtml(c, html`buildcast: public/dashboard.html is missing from this install.`, 500);
-    }
-    const tab = parseTab(c.req.query('tab'));
-    // The shell is buildcast's own file, `tab` one of four fixed names, the banner escaped markup.
-    const page = shellForTab(Buffer.from(shell).toString('utf8'), tab);
-    return sendHtml(c, raw(shellWithBackfill(page, renderBackfill(backfillNow()))));
-  });
+  app.get(ROUTES.dashboard, (c) =>
+    sendHtml(c, renderDashboardPage(shell, parseTab(c.req.query(QUERY.tab)), renderBackfill(backfillNow()))),
+  );
 
-  app.get('/sessions/:id', (c) => {
+  app.get(ROUTES.session, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
-    if (!session) return sendHtml(c, renderNotFoundPage(`session with the id “${id}”`), 404);
+    if (!session) return sendHtml(c, renderNotFoundPage(shell, `session with the id “${id}”`), 404);
     return sendHtml(
       c,
-      renderSessionPage(session, reader.raw(id), clock.now(), {
+      renderSessionPage(shell, session, reader.raw(id), clock.now(), {
+        plan: plannedPhases(session, tasksOf(id)),
         metrics: metricsOf(id),
         backfill: backfillNow(),
-        tasks: tasksOf(id),
         agents: agentsOf(id),
         logs: logsOf(id),
       }),
     );
   });
 
-  app.get('/fragments/tabs', (c) => sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query('tab')))));
+  app.get(ROUTES.tabsFragment, (c) =>
+    sendHtml(c, renderTabs(reader.counts(), parseTab(c.req.query(QUERY.tab)))),
+  );
 
-  app.get('/fragments/sessions', (c) => {
-    const tab = parseTab(c.req.query('tab'));
-    const cursor = c.req.query('cursor') || undefined;
+  app.get(ROUTES.listFragment, (c) => {
+    const tab = parseTab(c.req.query(QUERY.tab));
+    const cursor = c.req.query(QUERY.cursor) || undefined;
     const page = reader.list({ state: tab, limit: LIST_PAGE_SIZE, cursor });
     const now = clock.now();
-    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardExtras));
-    const list = renderSessionList(page, tab, now, cardExtras);
-    const withTabs = c.req.query('tabs') === '1';
+    if (cursor !== undefined) return sendHtml(c, renderMoreCards(page, tab, now, cardData));
+    const list = renderSessionList(page, tab, now, cardData);
+    const withTabs = c.req.query(QUERY.withTabs) === '1';
     return sendHtml(c, withTabs ? html`${list}${renderTabs(reader.counts(), tab, { oob: true })}` : list);
   });
 
-  app.get('/fragments/cards/:id', (c) => {
+  app.get(ROUTES.cardFragment, (c) => {
     const session = reader.get(c.req.param('id'));
     if (!session) return sendHtml(c, html``, 404);
-    return sendHtml(c, renderCard(session, clock.now(), cardExtras(session)));
+    return sendHtml(c, renderCard(session, clock.now(), cardData(session)));
   });
 
-  app.get('/fragments/sessions/:id/detail', (c) => {
+  app.get(ROUTES.detailFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(
       c,
       renderSessionDetail(session, reader.raw(id), clock.now(), {
+        plan: plannedPhases(session, tasksOf(id)),
         metrics: metricsOf(id),
-        tasks: tasksOf(id),
       }),
     );
   });
 
-  app.get('/fragments/sessions/:id/metrics', (c) => {
+  app.get(ROUTES.metricsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderMetricsSection(session, metricsOf(id)));
   });
 
-  app.get('/fragments/sessions/:id/agents', (c) => {
+  app.get(ROUTES.agentsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderAgentsPanel(session.id, agentsOf(id), clock.now()));
   });
 
-  app.get('/fragments/sessions/:id/logs', (c) => {
+  app.get(ROUTES.logsFragment, (c) => {
     const id = c.req.param('id');
     const session = reader.get(id);
     if (!session) return sendHtml(c, html``, 404);
     return sendHtml(c, renderLogLines(session.id, logsOf(id)));
   });
 
-  app.get('/fragments/backfill', (c) => sendHtml(c, renderBackfill(backfillNow())));
+  app.get(ROUTES.backfillFragment, (c) => sendHtml(c, renderBackfill(backfillNow())));
 
-  app.route('/', createAssetRoutes({ packageRoot, cache }));
+  app.route('/', createAssetRoutes({ packageRoot }));
   return app;
 }

@@ -1,9 +1,10 @@
 /**
  * @module
- * Sessions for the page tests, and a tiny array-backed `SessionReader` that behaves like the
- * registry's: tabs filter by state, newest change first, numeric offset cursors.
+ * Sessions for the page tests, and a tiny array-backed `SessionReader` that lists and counts
+ * with the registry's own rules (src/core/session-list.ts), newest change first.
  */
 import type { Agent, LogLine, PhaseSpan, Session } from '../../src/shared/protocol.js';
+import { countSessions, listSessions } from '../../src/core/session-list.js';
 import type {
   SessionCounts,
   SessionPage,
@@ -97,12 +98,6 @@ export function makeLogLine(seq: number, text: string, overrides: Partial<LogLin
   };
 }
 
-const inTab = (session: Session, state: SessionQuery['state']): boolean => {
-  if (state === undefined || state === 'all') return true;
-  if (state === 'active') return session.state === 'running' || session.state === 'stalled';
-  return session.state === state;
-};
-
 /** A `SessionReader` over a plain array, with raw files by session id. */
 export class ArrayReader implements SessionReader {
   constructor(
@@ -111,14 +106,8 @@ export class ArrayReader implements SessionReader {
   ) {}
 
   list(query: SessionQuery): SessionPage {
-    const matching = this.sessions
-      .filter((session) => inTab(session, query.state))
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    const offset = Number(query.cursor ?? 0) || 0;
-    const limit = query.limit ?? 50;
-    const sessions = matching.slice(offset, offset + limit);
-    const next = offset + limit;
-    return { sessions, total: matching.length, nextCursor: next < matching.length ? String(next) : null };
+    const ordered = [...this.sessions].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return listSessions(ordered, query);
   }
 
   get(id: string): Session | undefined {
@@ -130,11 +119,6 @@ export class ArrayReader implements SessionReader {
   }
 
   counts(): SessionCounts {
-    return {
-      active: this.list({ state: 'active' }).total,
-      completed: this.list({ state: 'completed' }).total,
-      failed: this.list({ state: 'failed' }).total,
-      all: this.sessions.length,
-    };
+    return countSessions(this.sessions);
   }
 }

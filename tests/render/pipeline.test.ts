@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { phasePipeline } from '../../src/render/pipeline.js';
+import type { Session } from '../../src/shared/protocol.js';
+import { plannedPhases } from '../../src/server/pages.js';
 import { makeSession, span } from './fixtures.js';
+
+/** The pipeline of a card: the session's plan without Builder's tasks, as the pages give it. */
+const pipelineOf = (session: Session) => phasePipeline(plannedPhases(session, null));
 
 const summary = (segments: ReturnType<typeof phasePipeline>) =>
   segments.map((segment) => `${segment.name}:${segment.status}`);
 
 describe('phasePipeline', () => {
   it('marks phases done, current and upcoming, with durations for the done ones', () => {
-    const segments = phasePipeline(makeSession());
+    const segments = pipelineOf(makeSession());
     expect(summary(segments)).toEqual([
       'Scout:done',
       'Architect:done',
@@ -24,7 +29,7 @@ describe('phasePipeline', () => {
   });
 
   it('shows Codebase Analysis only when the session ran it', () => {
-    expect(phasePipeline(makeSession()).some((segment) => segment.name === 'Codebase Analysis')).toBe(false);
+    expect(pipelineOf(makeSession()).some((segment) => segment.name === 'Codebase Analysis')).toBe(false);
     const enhancing = makeSession({
       phases: [span('Codebase Analysis', '0/7', 0, '2026-11-20T13:30:00Z', '2026-11-20T13:40:00Z')],
       phasesCompleted: ['Codebase Analysis'],
@@ -32,15 +37,12 @@ describe('phasePipeline', () => {
       phaseNumber: '1/7',
       phaseIndex: 1,
     });
-    expect(summary(phasePipeline(enhancing)).slice(0, 2)).toEqual([
-      'Codebase Analysis:done',
-      'Scout:current',
-    ]);
+    expect(summary(pipelineOf(enhancing)).slice(0, 2)).toEqual(['Codebase Analysis:done', 'Scout:current']);
   });
 
   it('reads drifted phase names as the canonical phase', () => {
     const session = makeSession({ phases: [], phasesCompleted: ['scout', 'ARCHITECT', 'building'] });
-    expect(summary(phasePipeline(session)).slice(0, 4)).toEqual([
+    expect(summary(pipelineOf(session)).slice(0, 4)).toEqual([
       'Scout:done',
       'Architect:done',
       'Builder:done',
@@ -56,7 +58,7 @@ describe('phasePipeline', () => {
       phaseNumber: '3.5/8',
       phaseIndex: 3.5,
     });
-    const names = summary(phasePipeline(session));
+    const names = summary(pipelineOf(session));
     expect(names.indexOf('Security Review:current')).toBe(names.indexOf('Builder:done') + 1);
     expect(names).toContain('Test:upcoming');
   });
@@ -69,9 +71,9 @@ describe('phasePipeline', () => {
       phaseNumber: '5/8',
       phaseIndex: 5,
     });
-    expect(summary(phasePipeline(atDocs))).toContain('Screenshot:skipped');
+    expect(summary(pipelineOf(atDocs))).toContain('Screenshot:skipped');
     const failed = makeSession({ state: 'failed', phases: [], activity: 'failed' });
-    const segments = phasePipeline(failed);
+    const segments = pipelineOf(failed);
     expect(summary(segments)).toContain('Test:failed');
     expect(summary(segments)).toContain('Deploy:blocked');
     expect(segments.find((segment) => segment.name === 'Deploy')?.reason).toBe('Test failed');
@@ -85,7 +87,7 @@ describe('phasePipeline', () => {
       phasesCompleted: ['Scout', 'Architect', 'Builder', 'Test', 'Documentation', 'Deploy', 'Feedback'],
       phases: [],
     });
-    expect(summary(phasePipeline(completed)).slice(-5)).toEqual([
+    expect(summary(pipelineOf(completed)).slice(-5)).toEqual([
       'Screenshot:skipped',
       'Documentation:done',
       'Deploy:done',
@@ -102,6 +104,6 @@ describe('phasePipeline', () => {
       phaseNumber: null,
       phaseIndex: null,
     });
-    expect(summary(phasePipeline(ralph))).toEqual(['Planning:done', 'Iterate:current']);
+    expect(summary(pipelineOf(ralph))).toEqual(['Planning:done', 'Iterate:current']);
   });
 });

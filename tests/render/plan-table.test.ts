@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildTask } from '../../src/collector/side-files.js';
 import type { Session } from '../../src/shared/protocol.js';
-import { buildPlan } from '../../src/core/plan.js';
 import { renderPlan } from '../../src/render/plan-table.js';
+import { plannedPhases } from '../../src/server/pages.js';
 import { makeSession, span } from './fixtures.js';
 import { flat, words } from './metrics-fixtures.js';
 
 const NOW = Date.parse('2026-11-20T14:00:00Z');
 
 function plan(session: Session, tasks: BuildTask[] | null = null): string {
-  return flat(renderPlan(buildPlan(session, tasks), session, NOW).toString());
+  return flat(renderPlan(plannedPhases(session, tasks), session, NOW).toString());
 }
 
 /** The `<tr>` of one phase, as flat markup. */

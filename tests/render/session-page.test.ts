@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
 import type { Session } from '../../src/shared/protocol.js';
-import { createPageRoutes } from '../../src/server/pages.js';
+import { createPageRoutes, plannedPhases } from '../../src/server/pages.js';
 import { RAW_DISPLAY_LIMIT, renderSessionDetail } from '../../src/render/session-page.js';
 import { ArrayReader, makeAgent, makeLogLine, makeSession } from './fixtures.js';
 import { flat, words } from './metrics-fixtures.js';
@@ -141,12 +141,11 @@ describe('session page: plan, agents and log', () => {
     expect(body).toMatch(/class="fresh fresh-green" data-fresh="2026-11-20T13:59:57Z"/);
     expect(body).toContain('id="connection"');
     expect(body).toContain('id="heartbeat"');
+    const completed = makeSession({ state: 'completed', endedAt: '2026-11-20T13:59:00Z' });
     const ended = flat(
-      renderSessionDetail(
-        makeSession({ state: 'completed', endedAt: '2026-11-20T13:59:00Z' }),
-        null,
-        Date.parse('2026-11-20T14:00:00Z'),
-      ).toString(),
+      renderSessionDetail(completed, null, Date.parse('2026-11-20T14:00:00Z'), {
+        plan: plannedPhases(completed, null),
+      }).toString(),
     );
     expect(ended).toContain('<dt>In this phase</dt> <dd><span class="elapsed">—</span></dd>');
   });

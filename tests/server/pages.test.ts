@@ -82,6 +82,38 @@ describe('dashboard shell', () => {
     expect(bogus).toContain('hx-get="/fragments/sessions?tab=active"');
     expect(bogus).not.toContain('<script>');
   });
+
+  it('is the frame of the session and not-found pages too: one head, one header', async () => {
+    const app = pages([makeSession()]);
+    const frame = (page: string) =>
+      page
+        .slice(0, page.indexOf('<main'))
+        .replace(/<title>[^<]*<\/title>/, '')
+        .replace(/<body[^>]*>/, '');
+    const dashboard = await (await app.request('/')).text();
+    const session = await (await app.request(`/sessions/${makeSession().id}`)).text();
+    const missing = await (await app.request('/sessions/nope')).text();
+    expect(frame(session)).toBe(frame(dashboard));
+    expect(frame(missing)).toBe(frame(dashboard));
+    expect(frame(dashboard)).toContain('<meta name="color-scheme" content="dark light" />');
+    expect(session).toContain('<title>weather-app · buildcast</title>');
+    expect(dashboard).toContain('<title>buildcast</title>');
+  });
+
+  it('refuses to start from a shell that lacks a slot or cannot be read, naming the file and the slot', () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'buildcast-shell-'));
+    try {
+      mkdirSync(path.join(broken, 'public'));
+      const create = () =>
+        createPageRoutes({ reader: new ArrayReader(), clock: new FakeClock(), packageRoot: broken });
+      expect(create).toThrow(/cannot read the page shell .*dashboard\.html/);
+      const shell = readFileSync(path.join(repoRoot, 'public', 'dashboard.html'), 'utf8');
+      writeFileSync(path.join(broken, 'public', 'dashboard.html'), shell.replace('{{list-path}}', '/x'));
+      expect(create).toThrow(/dashboard\.html has no \{\{list-path\}\} slot/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('tabs fragment', () => {

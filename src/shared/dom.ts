@@ -1,0 +1,205 @@
+/**
+ * @module
+ * The DOM contract between the server's HTML (src/render/, the page shell
+ * `public/dashboard.html`, the routes in src/server/pages.ts) and the browser client
+ * (src/client/): element ids, the `bc:*` events the client fires to make htmx fetch a fragment
+ * again, the data attributes and classes both sides read or draw, and every page and fragment
+ * URL. Each name is written once here, so renaming one is a compile error on every side rather
+ * than a live update that silently stops. The static shell cannot import this; a test checks
+ * that the ids and events it carries are these (tests/shared/dom.test.ts).
+ *
+ * Ids are percent-encoded in URLs: they are meant to be URL-safe, but they come from the build.
+ */
+import type { SessionTab } from './tabs.js';
+
+/** Element ids the client looks up, htmx targets, or a link points at. */
+export const IDS = {
+  /** `<main>`, the skip link's target (in the shell). */
+  main: 'main',
+  /** The connection indicator (in the shell). */
+  connection: 'connection',
+  /** "Heartbeat 3s ago" beside it (in the shell). */
+  heartbeat: 'heartbeat',
+  /** The dashboard's tab bar. */
+  tabs: 'tabs',
+  /** The cards of the dashboard tab on screen. */
+  sessionList: 'session-list',
+  /** The live part of a session page. */
+  sessionDetail: 'session-detail',
+  /** The metrics section inside the detail. */
+  sessionMetrics: 'session-metrics',
+  /** A session page's parse warnings; cards with warnings link to it. */
+  warnings: 'warnings',
+  /** The agents panel of a session page. */
+  agents: 'agents',
+  /** The log panel of a session page. */
+  logTail: 'log-tail',
+  /** The log lines inside it, the part htmx swaps. */
+  logLines: 'log-lines',
+  /** The log's "Follow" toggle. */
+  logFollow: 'log-follow',
+  /** The log's "Errors only" checkbox. */
+  logErrorsOnly: 'log-errors-only',
+  /** The history-reading banner. */
+  backfill: 'backfill',
+} as const;
+
+/** One of the fixed element ids. */
+export type ElementId = (typeof IDS)[keyof typeof IDS];
+
+/** A session's card on the dashboard. */
+export const cardId = (sessionId: string): string => `card-${sessionId}`;
+
+/** A dashboard tab in the tab bar; it labels the list it shows. */
+export const tabId = (tab: SessionTab): string => `tab-${tab}`;
+
+/**
+ * The events the client fires (through `htmx.trigger`) for the fragment to fetch itself again;
+ * the server's markup names them in `hx-trigger`. `list` and `tabs` fire on `<body>`, the others
+ * on the element they refresh.
+ */
+export const EVENTS = {
+  /** The dashboard list and tab bar (`#session-list`, `#tabs`). */
+  list: 'bc:list',
+  /** The tab bar's counts (`#tabs`). */
+  tabs: 'bc:tabs',
+  /** One card (`#card-<id>`). */
+  session: 'bc:session',
+  /** The live part of a session page (`#session-detail`). */
+  detail: 'bc:detail',
+  /** Its metrics section alone (`#session-metrics`). */
+  metrics: 'bc:metrics',
+  /** The agents panel (`#agents`). */
+  agents: 'bc:agents',
+  /** The log lines (`#log-lines`), after a reconnect. */
+  logs: 'bc:logs',
+  /** The history banner (`#backfill`), after a reconnect. */
+  backfill: 'bc:backfill',
+} as const;
+
+/** One of the client's refresh events. */
+export type ClientEvent = (typeof EVENTS)[keyof typeof EVENTS];
+
+/**
+ * Data attributes the server draws and the client reads or writes, keyed by their `dataset`
+ * name (`data-session-id` is `dataset.sessionId`).
+ */
+export const DATA = {
+  /** The session a page (on `<body>`), a metrics section or a log list belongs to. */
+  sessionId: 'data-session-id',
+  /** The tab a list or tab bar shows. */
+  tab: 'data-tab',
+  /** The newest log line a list holds, so the client appends only later ones. */
+  lastSeq: 'data-last-seq',
+  /** A log line's sequence number, level and source. */
+  seq: 'data-seq',
+  level: 'data-level',
+  source: 'data-source',
+  /** When the data last changed: the client rewrites "Updated 3s ago" from it every second. */
+  fresh: 'data-fresh',
+  /** When a run started: the client ticks its elapsed time from it. */
+  since: 'data-since',
+  /** The connection indicator's state (in the shell). */
+  conn: 'data-conn',
+} as const;
+
+/** A data attribute by its `dataset` name. */
+export type DataName = keyof typeof DATA;
+
+/** What the DOM's `dataset` is, written without the DOM library so the server compiles this too. */
+interface WithDataset {
+  readonly dataset: { [name: string]: string | undefined };
+}
+
+/** An element's data attribute, or undefined when it has none. */
+export function readData(el: WithDataset, name: DataName): string | undefined {
+  return el.dataset[name];
+}
+
+/** Sets an element's data attribute. */
+export function writeData(el: WithDataset, name: DataName, value: string): void {
+  el.dataset[name] = value;
+}
+
+/** A CSS selector for the elements that carry a data attribute. */
+export const withData = (name: DataName): string => `[${DATA[name]}]`;
+
+/** Classes the client looks for, or draws itself in the shape the server draws them. */
+export const CLASSES = {
+  backfillText: 'backfill-text',
+  logLine: 'log-line',
+  logTime: 'log-time',
+  logLevel: 'log-level',
+  logText: 'log-text',
+  logCut: 'log-cut',
+  logEmpty: 'log-empty',
+} as const;
+
+/** The class of a log line of a level: `log-error`. */
+export const logLevelClass = (level: string): string => `log-${level}`;
+
+/** Route patterns of the pages and fragments (Hono's `:id` syntax). */
+export const ROUTES = {
+  dashboard: '/',
+  session: '/sessions/:id',
+  tabsFragment: '/fragments/tabs',
+  listFragment: '/fragments/sessions',
+  cardFragment: '/fragments/cards/:id',
+  detailFragment: '/fragments/sessions/:id/detail',
+  metricsFragment: '/fragments/sessions/:id/metrics',
+  agentsFragment: '/fragments/sessions/:id/agents',
+  logsFragment: '/fragments/sessions/:id/logs',
+  backfillFragment: '/fragments/backfill',
+} as const;
+
+/** The query parameters the dashboard's URLs carry. */
+export const QUERY = {
+  /** The tab shown. */
+  tab: 'tab',
+  /** Where the next page of a list starts. */
+  cursor: 'cursor',
+  /** `tabs=1`: the list also carries the tab bar, out of band. */
+  withTabs: 'tabs',
+} as const;
+
+type Route = (typeof ROUTES)[keyof typeof ROUTES];
+type SessionRoute = Extract<Route, `${string}:id${string}`>;
+
+const withId = (route: SessionRoute, sessionId: string): string =>
+  route.replace(':id', encodeURIComponent(sessionId));
+
+/** The dashboard, on a tab. */
+export const dashboardPath = (tab: SessionTab): string =>
+  tab === 'active' ? ROUTES.dashboard : `${ROUTES.dashboard}?${QUERY.tab}=${tab}`;
+
+/** A session's own page. */
+export const sessionPath = (sessionId: string): string => withId(ROUTES.session, sessionId);
+
+/** One card, for refreshing it in place. */
+export const cardFragmentPath = (sessionId: string): string => withId(ROUTES.cardFragment, sessionId);
+
+/** The live part of a session page. */
+export const detailFragmentPath = (sessionId: string): string => withId(ROUTES.detailFragment, sessionId);
+
+/** The tab bar with `tab` selected. */
+export const tabsFragmentPath = (tab: SessionTab): string => `${ROUTES.tabsFragment}?${QUERY.tab}=${tab}`;
+
+/** A tab's cards; with a cursor, the next page of them; `withTabs`, with the tab bar too. */
+export function listFragmentPath(
+  tab: SessionTab,
+  { cursor, withTabs = false }: { cursor?: string | null; withTabs?: boolean } = {},
+): string {
+  let path = `${ROUTES.listFragment}?${QUERY.tab}=${tab}`;
+  if (cursor) path += `&${QUERY.cursor}=${encodeURIComponent(cursor)}`;
+  if (withTabs) path += `&${QUERY.withTabs}=1`;
+  return path;
+}
+
+/** The metrics section of a session page. */
+export const metricsFragmentPath = (sessionId: string): string => withId(ROUTES.metricsFragment, sessionId);
+
+/** The agents panel of a session page. */
+export const agentsFragmentPath = (sessionId: string): string => withId(ROUTES.agentsFragment, sessionId);
+
+/** The lines of a session page's log tail (`#log-lines`, inside `#log-tail`). */
+export const logsFragmentPath = (sessionId: string): string => withId(ROUTES.logsFragment, sessionId);
