@@ -6,7 +6,8 @@
  */
 import { cardId, IDS, readData, writeData } from '../shared/dom.js';
 import { formatAge } from '../shared/format.js';
-import type { Agent, ServerMessage, Session, SessionMetrics, SessionState } from '../shared/protocol.js';
+import type { Agent, ServerMessage, Session, SessionState } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import { inTab, isTab } from '../shared/tabs.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';

@@ -8,7 +8,7 @@
  *
  * Pure: text in, values out; the caller reads the files.
  */
-import type { TestIteration } from '../shared/protocol.js';
+import type { TestIteration } from '../shared/metrics.js';
 import { DEFAULT_MAX_BYTES } from './phase-file.js';
 import { readSummaryCounts } from './test-summary.js';
 import type { TestCounts } from './test-summary.js';

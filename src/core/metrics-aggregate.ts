@@ -4,15 +4,15 @@
  * Pure: the same input always gives the same output, so the metrics hash changes only when
  * the figures do (nothing here reads the clock).
  */
+import type { PhaseSpan } from '../shared/protocol.js';
 import type {
   ContextLevel,
-  PhaseSpan,
   PhaseTokens,
   SessionMetrics,
   TestIteration,
   TokenCounts,
   TokenPoint,
-} from '../shared/protocol.js';
+} from '../shared/metrics.js';
 import type { TokenSample } from '../collector/types.js';
 
 /** What aggregation needs of the price table. */

@@ -6,7 +6,8 @@
  * Foundry's side files, and announces changed metrics under the same change-only rule as
  * sessions.
  */
-import type { Session, SessionMetrics } from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';

@@ -11,7 +11,7 @@
  * (Vertex), `claude-sonnet-4-5[1m]` (Claude Code's 1M-context marker, which also sets the
  * context window to one million tokens).
  */
-import type { ContextLevel } from '../shared/protocol.js';
+import type { ContextLevel } from '../shared/metrics.js';
 import { PRICE_FIELDS, type ModelPrice } from '../collector/pricing-file.js';
 
 export type { ModelPrice };

@@ -3,7 +3,8 @@
  * What the domain needs of storage, in its own words. The store (src/store/) implements these
  * interfaces; nothing in core knows that SQL, or any particular key layout, is behind them.
  */
-import type { Agent, LogLine, Session, TestIteration } from '../shared/protocol.js';
+import type { Agent, LogLine, Session } from '../shared/protocol.js';
+import type { TestIteration } from '../shared/metrics.js';
 import type { BuildTask } from '../collector/side-files.js';
 import type { TokenSample } from '../collector/types.js';
 

@@ -14,8 +14,8 @@ import {
   type PlanPhase,
   type ServerMessage,
   type Session,
-  type SessionMetrics,
 } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 
 /** What the hub needs of a connection; src/live/transports.ts adapts WebSocket and SSE to it. */

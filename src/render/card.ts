@@ -4,7 +4,8 @@
  * progress, test iteration, tokens and cost, source, warnings and freshness. The card refreshes
  * itself when the client fires `bc:session` on it.
  */
-import type { Agent, Session, SessionState, TestIteration } from '../shared/protocol.js';
+import type { Agent, Session, SessionState } from '../shared/protocol.js';
+import type { TestIteration } from '../shared/metrics.js';
 import { agentsSummary } from './agent-summary.js';
 import { classes, html, type SafeHtml } from './html.js';
 import { formatDuration, UNKNOWN } from '../shared/format.js';

@@ -3,7 +3,7 @@
  * The context-window gauge (SPEC 5, session page): how full the model's context was on the
  * latest request, as a half-circle dial coloured safe, warning or critical.
  */
-import type { ContextLevel, SessionMetrics } from '../shared/protocol.js';
+import type { ContextLevel, SessionMetrics } from '../shared/metrics.js';
 import { html, type SafeHtml } from './html.js';
 import { UNKNOWN } from '../shared/format.js';
 import { clampPercent, formatPercent, formatTokens } from './format.js';

@@ -5,7 +5,8 @@
  * (`#session-metrics`), refreshed when the client fires `bc:metrics` on it for a `metrics`
  * frame of this session, so a busy transcript does not redraw the rest of the page.
  */
-import type { Session, SessionMetrics } from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { DATA, EVENTS, IDS, metricsFragmentPath } from '../shared/dom.js';
 import { renderContextGauge } from './context-gauge.js';

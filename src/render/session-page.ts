@@ -9,7 +9,8 @@
  * `bc:agents`) and `#log-tail`, whose lines the client appends itself; they sit outside the
  * detail so a session frame never redraws them.
  */
-import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import type { Agent, BackfillProgress, LogLine, Session } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import { DATA, detailFragmentPath, EVENTS, IDS } from '../shared/dom.js';
 import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';

@@ -4,7 +4,7 @@
  * bars, and a plain sentence when the same tests keep failing, the sign of a build going round
  * in circles.
  */
-import type { SessionMetrics, TestIteration } from '../shared/protocol.js';
+import type { SessionMetrics, TestIteration } from '../shared/metrics.js';
 import { html, type SafeHtml } from './html.js';
 import { bottomLabels, chartSvg, niceTicks, plotSize, px, valueAxis, type PlotArea } from './charts.js';
 

@@ -4,7 +4,8 @@
  * horizontal bar split by token type with a table of tokens, cost and share, and each model in a
  * table. A cost buildcast does not know is said to be unknown, never estimated.
  */
-import type { ModelTokens, PhaseTokens, Session, SessionMetrics } from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
+import type { ModelTokens, PhaseTokens, SessionMetrics } from '../shared/metrics.js';
 import { html, type SafeHtml } from './html.js';
 import { UNKNOWN } from '../shared/format.js';
 import { formatShare, formatTokens, formatUsd } from './format.js';

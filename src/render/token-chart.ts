@@ -4,7 +4,8 @@
  * with the session's phase starts marked as vertical lines. Bars sit at their real times on a
  * continuous axis, so quiet stretches show as gaps rather than being squeezed out.
  */
-import type { Session, SessionMetrics, TokenPoint } from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
+import type { SessionMetrics, TokenPoint } from '../shared/metrics.js';
 import { html, type SafeHtml } from './html.js';
 import { parseTime } from '../shared/format.js';
 import { formatTokens } from './format.js';

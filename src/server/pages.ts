@@ -22,7 +22,8 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import { QUERY, ROUTES } from '../shared/dom.js';
-import type { Agent, BackfillProgress, LogLine, Session, SessionMetrics } from '../shared/protocol.js';
+import type { Agent, BackfillProgress, LogLine, Session } from '../shared/protocol.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import { parseTab } from '../shared/tabs.js';
 import type { BuildTask } from '../collector/side-files.js';
 import { canonicalPhase } from '../core/phases.js';

@@ -7,7 +7,7 @@ import {
   parseTestResultsFile,
   testIterationFromFileName,
 } from '../../src/collector/test-results.js';
-import type { TestIteration } from '../../src/shared/protocol.js';
+import type { TestIteration } from '../../src/shared/metrics.js';
 
 const fixture = (name: string): Promise<string> =>
   readFile(new URL(`../fixtures/side-files/${name}`, import.meta.url), 'utf8');

@@ -6,14 +6,8 @@
  * tests stuck.
  */
 import { FakeClock } from '../../src/shared/clock.js';
-import type {
-  BackfillProgress,
-  PhaseTokens,
-  Session,
-  SessionMetrics,
-  TokenCounts,
-  TokenPoint,
-} from '../../src/shared/protocol.js';
+import type { BackfillProgress, Session } from '../../src/shared/protocol.js';
+import type { PhaseTokens, SessionMetrics, TokenCounts, TokenPoint } from '../../src/shared/metrics.js';
 import { createPageRoutes } from '../../src/server/pages.js';
 import { ArrayReader, makeSession } from './fixtures.js';
 

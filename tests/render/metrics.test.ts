@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import type { SessionMetrics } from '../../src/shared/protocol.js';
+import type { SessionMetrics } from '../../src/shared/metrics.js';
 import { createPageRoutes } from '../../src/server/pages.js';
 import { ArrayReader, makeSession, span } from './fixtures.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionMetrics } from '../../src/shared/protocol.js';
+import type { SessionMetrics } from '../../src/shared/metrics.js';
 import { MAX_ITERATIONS_DRAWN, stuckSentence } from '../../src/render/test-chart.js';
 import { flat, makeMetrics, metricsFragment, svgWithClass, words } from './metrics-fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenPoint } from '../../src/shared/protocol.js';
+import type { TokenPoint } from '../../src/shared/metrics.js';
 import { bucketLabel, MAX_BARS, renderTokenChart, tokenBars } from '../../src/render/token-chart.js';
 import { makeSession } from './fixtures.js';
 import { makeMetrics, makeSeries, metricsFragment, svgWithClass, words } from './metrics-fixtures.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionMetrics } from '../../src/shared/protocol.js';
+import type { SessionMetrics } from '../../src/shared/metrics.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import { eventually, FrameClient, phase, removeDir, startTestServer, tempDir } from '../helpers/server.js';
 

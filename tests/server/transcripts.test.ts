@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionMetrics } from '../../src/shared/protocol.js';
+import type { SessionMetrics } from '../../src/shared/metrics.js';
 import type { ServerHandle } from '../../src/server/main.js';
 import {
   eventually,
