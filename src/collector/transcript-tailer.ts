@@ -5,6 +5,7 @@
  * read. On start it backfills every existing transcript in the background, one chunk at a time,
  * while live changes are read as they come.
  */
+import type { BackfillProgress } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { Scheduler } from '../shared/scheduler.js';
 import { isTranscriptFile, listTranscriptFiles, TRANSCRIPT_DEPTH } from './claude-dirs.js';
@@ -26,19 +27,13 @@ export interface OffsetStore {
   set(file: string, value: FileOffset): void;
 }
 
-export interface BackfillProgress {
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  done: boolean;
-}
-
 export interface TailerSink {
   /** One call per chunk read; a key may repeat across restarts, so store with INSERT OR IGNORE. */
   samples(batch: TokenSample[]): void;
   /** A line (1-based; null when unknown) or a folder that could not be read. */
   problem(file: string, reason: string, line: number | null): void;
+  /** A folder that could not be watched is watched again. */
+  resolved?(where: string): void;
   progress?(progress: BackfillProgress): void;
 }
 
@@ -126,6 +121,7 @@ export class TranscriptTailer {
             if (ready) this.#schedule(file);
           },
           onProblem: (where, reason) => this.#problem(where, reason, null),
+          onResolved: (where) => this.#options.sink.resolved?.(where),
           clock: this.#options.clock,
           onReady: () => {
             ready = true;

@@ -50,6 +50,9 @@ export function createHistory({ dirs, offsets, clock, log, onSamples, onProgress
         const more = count === LOGGED_PER_FILE ? ' (further problems in this file are only counted)' : '';
         log(`transcript ${file}${line ? `:${line}` : ''}: ${reason}${more}`);
       },
+      resolved: (where) => {
+        if (problems.delete(where)) log(`transcripts: watching ${where} again`);
+      },
       progress: (progress) => {
         backfill = progress;
         onProgress(progress);

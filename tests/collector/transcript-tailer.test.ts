@@ -18,9 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
+import type { BackfillProgress } from '../../src/shared/protocol.js';
 import {
   TranscriptTailer,
-  type BackfillProgress,
   type FileOffset,
   type OffsetStore,
 } from '../../src/collector/transcript-tailer.js';

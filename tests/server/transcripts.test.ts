@@ -219,3 +219,38 @@ describe('Claude Code transcripts', () => {
     expect((await metricsOf('weather-app-20261120T160000Z')).tokens.requests).toBe(1);
   });
 });
+
+describe('a transcripts folder that goes away', () => {
+  let server: ServerHandle | null = null;
+  let root: string;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+    removeDir(root);
+  });
+
+  it('is counted as a problem while missing and no longer once it is watched again', async () => {
+    root = tempDir();
+    const claude = path.join(root, 'claude');
+    const project = path.join(claude, 'projects', '-w-notes');
+    mkdirSync(project, { recursive: true });
+    server = await startTestServer({ roots: [path.join(root, 'builds')], claudeDirs: [claude] });
+    await server.tailer.backfillDone;
+    const health = async () =>
+      (
+        (await (await fetch(`${server!.url}/api/health`)).json()) as {
+          transcripts: { problemsByFile: number };
+        }
+      ).transcripts.problemsByFile;
+    expect(await health()).toBe(0);
+
+    removeDir(claude);
+    await eventually(async () => (await health()) > 0, 10_000);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      path.join(project, 'cc-session-1.jsonl'),
+      `${line({ id: '1', at: '2026-11-20T14:05:00Z', cwd: '/w/notes' })}\n`,
+    );
+    await eventually(async () => (await health()) === 0, 10_000);
+  });
+});
