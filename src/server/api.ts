@@ -30,6 +30,20 @@ export interface ApiDeps {
   maxBodyBytes?: number;
   /** Extra facts for `/api/health` (version, roots, db, problems...). */
   health: () => Record<string, unknown>;
+  /**
+   * Resolves once every change made so far is committed to storage (SPEC 2: a 200 to any ingest
+   * means it is committed); rejects when storage cannot take it.
+   */
+  committed: () => Promise<void>;
+}
+
+/** Waits for the commit of what a request changed; a write that fails is not acknowledged. */
+async function durably(committed: () => Promise<void>): Promise<void> {
+  try {
+    await committed();
+  } catch (error) {
+    throw new ApiError(503, 'storage_unavailable', `not saved, send it again: ${(error as Error).message}`);
+  }
 }
 
 const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
@@ -100,6 +114,7 @@ export function createApiRoutes({
   agents,
   plan,
   health,
+  committed,
   maxBodyBytes = 256 * 1024,
 }: ApiDeps): Hono {
   const api = new Hono();
@@ -159,6 +174,7 @@ export function createApiRoutes({
       observedAt: now,
       dataTime: now,
     });
+    await durably(committed);
     const session = result.session;
     // The change went out synchronously: the hub says how many clients its frame reached.
     const broadcastedTo = result.status === 'changed' ? hub.lastSent(result.session.id) : 0;

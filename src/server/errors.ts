@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'too_many_connections'
   | 'unsupported_media_type'
+  | 'storage_unavailable'
   | 'internal';
 
 /** An error with its HTTP status, thrown by handlers and rendered by `app.onError`. */

@@ -163,6 +163,7 @@ export async function startServer(
     allowedHosts: config.allowedHosts,
     rate: config.rate,
     backfill: history.backfill,
+    committed: () => writer.commit(),
     health: () => ({
       version,
       claudeDirs,

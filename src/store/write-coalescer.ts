@@ -3,6 +3,10 @@
  * Write coalescing (SPEC 2): a busy build rewrites its phase file many times a second, but the
  * store needs only the latest state of each session, about once a second, in one transaction.
  * A session that reaches its final state, and everything pending at shutdown, is written at once.
+ *
+ * An answered HTTP request cannot be read again after a crash, so ingest asks for a commit
+ * ({@link WriteCoalescer.commit}) before it answers: requests that arrive in the same turn of the
+ * event loop share one transaction (group commit), and each is answered once that has committed.
  */
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Session, SessionState } from '../shared/protocol.js';
@@ -40,6 +44,9 @@ export class WriteCoalescer {
   readonly #lastState = new Map<string, SessionState>();
   #timer: TimerHandle | null = null;
   #closed = false;
+  /** Requests waiting for the next group commit. */
+  #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  #groupCommit: NodeJS.Immediate | null = null;
 
   constructor({ store, clock, intervalMs = 1000, onError = logWriteError }: WriteCoalescerOptions) {
     this.#store = store;
@@ -99,6 +106,31 @@ export class WriteCoalescer {
     return true;
   }
 
+  /**
+   * Resolves once everything marked dirty so far is committed; rejects when the write failed (the
+   * entries stay pending and are tried again). Callers in the same turn of the event loop share
+   * one transaction: the write waits for the turn's I/O callbacks, not for a clock, so it is
+   * scheduled with `setImmediate` rather than the injected clock.
+   */
+  commit(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#groupCommit ??= setImmediate(() => this.#commitGroup());
+    });
+  }
+
+  #commitGroup(): void {
+    this.#groupCommit = null;
+    const waiting = this.#waiting.splice(0);
+    if (this.flushNow()) {
+      for (const { resolve } of waiting) resolve();
+      return;
+    }
+    const error = new Error('the update could not be written to storage; it will be retried');
+    for (const { reject } of waiting) reject(error);
+  }
+
   /** Drops a session's pending write and history, for a session that was deleted. */
   forget(id: string): void {
     this.#pending.delete(id);
@@ -113,9 +145,15 @@ export class WriteCoalescer {
    */
   close(): boolean {
     if (this.#closed) return this.#pending.size === 0;
+    if (this.#groupCommit) clearImmediate(this.#groupCommit);
+    this.#groupCommit = null;
     const written = this.flushNow();
     this.#closed = true;
     this.#cancel();
+    const waiting = this.#waiting.splice(0);
+    for (const { resolve, reject } of waiting)
+      if (written) resolve();
+      else reject(new Error('the store closed before the update could be written'));
     return written;
   }
 

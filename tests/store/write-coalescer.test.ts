@@ -222,4 +222,31 @@ describe('WriteCoalescer', () => {
     clock.advance(1000);
     expect(spy.batches).toHaveLength(0);
   });
+
+  it('commits what requests of one turn changed in one transaction, answering each after it', async () => {
+    const spy = spyOn(store);
+    const writes = coalescer(spy);
+    writes.markDirty(makeSession({ id: 'a', testIteration: 1 }));
+    const first = writes.commit();
+    writes.markDirty(makeSession({ id: 'b', testIteration: 1 }));
+    const second = writes.commit();
+    // Nothing is written before the turn ends: both requests are still waiting.
+    expect(spy.batches).toHaveLength(0);
+    await Promise.all([first, second]);
+    expect(spy.batches.map((batch) => batch.map((w) => w.session.id))).toEqual([['a', 'b']]);
+    expect(store.countSessions()).toBe(2);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('refuses to acknowledge a commit the store could not make, and keeps the update for a retry', async () => {
+    const spy = spyOn(store);
+    const writes = coalescer(spy);
+    spy.failNext(new Error('database or disk is full'));
+    writes.markDirty(makeSession({ testIteration: 3 }));
+    await expect(writes.commit()).rejects.toThrow(/could not be written/);
+    expect(writes.pendingCount).toBe(1);
+    spy.failNext(null);
+    await writes.commit();
+    expect(store.loadSessions()[0]?.testIteration).toBe(3);
+  });
 });
