@@ -164,7 +164,8 @@ export function parseConfig(
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const spec = FLAGS[name];
+    // Own keys only: "--constructor" or "--__proto__" is an unknown option, not Object.prototype's.
+    const spec = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
     if (!spec) return fail(`unknown option --${name} (try --help)`);
     let text: string;
     if (eq !== -1) text = arg.slice(eq + 1);
