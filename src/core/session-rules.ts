@@ -172,7 +172,9 @@ export function applyObservation(
   const timeline = stepTimeline(previous?.phases ?? [], record, atIso);
   const { phases } = timeline;
   const completed = completedPhases(previous?.phasesCompleted ?? [], record.phasesCompleted, phases);
-  const leftOut = timeline.leftOut + completed.leftOut;
+  // What the session shows nowhere: completed phases past its list's cap, and a current phase
+  // past the timeline's (completed phases past the timeline's cap are still in the list).
+  const leftOut = (timeline.currentLeftOut ? 1 : 0) + completed.leftOut;
   const reasons =
     leftOut === 0
       ? record.warnings

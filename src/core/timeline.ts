@@ -38,6 +38,11 @@ export interface TimelineStep {
   phases: PhaseSpan[];
   /** Phases left out because the timeline already holds {@link MAX_PHASES}. */
   leftOut: number;
+  /**
+   * Whether the current phase was one of them. The others, completed phases, are still
+   * listed in the session's `phasesCompleted` (and so in its plan) when that has room.
+   */
+  currentLeftOut: boolean;
 }
 
 /**
@@ -95,7 +100,7 @@ export function stepTimeline(
     const at = currentKey === null ? -1 : phases.findIndex((p) => phaseKey(p.name) === currentKey);
     phases.splice(at === -1 ? phases.length : at, 0, ...done);
   }
-  if (!current || currentKey === null) return { phases, leftOut };
+  if (!current || currentKey === null) return { phases, leftOut, currentLeftOut: false };
 
   for (const phase of phases) {
     if (phase.status === 'running' && phaseKey(phase.name) !== currentKey) {
@@ -104,7 +109,7 @@ export function stepTimeline(
   }
   let phase = byKey.get(currentKey);
   if (!phase) {
-    if (room < 0) return { phases, leftOut: leftOut + 1 };
+    if (room < 0) return { phases, leftOut: leftOut + 1, currentLeftOut: true };
     phase = spanOf(current, record, record.phaseStartedAt ?? atIso);
     phases.push(phase);
   } else {
@@ -121,7 +126,7 @@ export function stepTimeline(
     phase.endedAt = null;
     close(phase, outcome, record.phaseEndedAt ?? atIso);
   }
-  return { phases, leftOut };
+  return { phases, leftOut, currentLeftOut: false };
 }
 
 /**
