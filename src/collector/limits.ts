@@ -31,6 +31,9 @@ export const MAX_TEXT_LENGTH = 4000;
 /** Lists kept as written (in `extra`, summaries, tasks' files and dependencies) keep this many entries. */
 export const MAX_LIST_ENTRIES = 1000;
 
+/** Test iterations shown per session, the latest ones: a build that fixes its tests needs a handful. */
+export const MAX_TEST_ITERATIONS = 200;
+
 /** Distinct models shown per session; the rest are counted together as one "other" row. */
 export const MAX_MODELS = 32;
 

@@ -13,7 +13,7 @@ import type {
   TokenCounts,
   TokenPoint,
 } from '../shared/protocol.js';
-import { MAX_MODELS } from '../collector/limits.js';
+import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../collector/limits.js';
 import type { TokenSample } from '../collector/types.js';
 
 /** What aggregation needs of the price table. */
@@ -225,7 +225,8 @@ export function aggregateMetrics({
       model: latest?.model ?? null,
     },
     tests: {
-      iterations: [...iterations].sort((a, b) => a.iteration - b.iteration),
+      // A build can write a results file per iteration number: only the latest are shown.
+      iterations: [...iterations].sort((a, b) => a.iteration - b.iteration).slice(-MAX_TEST_ITERATIONS),
       current:
         currentIteration ??
         iterations.reduce<number | null>(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseSpan } from '../../src/shared/protocol.js';
 import type { TokenSample } from '../../src/collector/types.js';
-import { MAX_MODELS } from '../../src/collector/limits.js';
+import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../../src/collector/limits.js';
 import {
   aggregateMetrics,
   contextLevel,
@@ -228,5 +228,25 @@ describe('metrics aggregation: hostile sessions stay small', () => {
     expect(tokens.requests).toBe(3);
     expect(tokens.series.length).toBeLessThanOrEqual(121);
     expect(tokens.series.reduce((sum, point) => sum + point.input, 0)).toBe(300);
+  });
+
+  it('shows the latest test iterations only, however many result files a build writes', () => {
+    const iterations = Array.from({ length: 5_000 }, (_, i) => ({
+      iteration: i + 1,
+      passed: 1,
+      failed: 0,
+      failing: [],
+    }));
+    const { tests } = aggregateMetrics({
+      sessionId: 's',
+      samples: [],
+      phases,
+      prices,
+      iterations,
+      currentIteration: null,
+    });
+    expect(tests.iterations).toHaveLength(MAX_TEST_ITERATIONS);
+    expect(tests.iterations.at(-1)?.iteration).toBe(5_000);
+    expect(tests.current).toBe(5_000);
   });
 });
