@@ -10,6 +10,7 @@ import path from 'node:path';
 import { latencyTimeoutMs, runLatency } from './latency.js';
 import { repoRoot, sleep, withScope, type Scope } from './lib.js';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.js';
+import { phasesCompletedTimeoutMs, runPhasesCompleted } from './phases-completed.js';
 import { pushTimeoutMs, runPush } from './push.js';
 import { renderTable, type ScenarioResult } from './report.js';
 import { runSoak, soakTimeoutMs } from './soak.js';
@@ -25,6 +26,7 @@ type Runner = (
 const SCENARIO: Record<ScenarioName, { run: Runner; timeoutMs: (options: BenchOptions) => number }> = {
   latency: { run: runLatency, timeoutMs: latencyTimeoutMs },
   push: { run: runPush, timeoutMs: pushTimeoutMs },
+  'phases-completed': { run: runPhasesCompleted, timeoutMs: phasesCompletedTimeoutMs },
   storage: { run: runStorage, timeoutMs: storageTimeoutMs },
   transcripts: { run: runTranscripts, timeoutMs: transcriptsTimeoutMs },
   soak: { run: runSoak, timeoutMs: soakTimeoutMs },

@@ -11,11 +11,13 @@ import type { PhaseRecord, Result } from './types.js';
 import {
   parseJsonObject,
   parseTimestamp,
+  previewJson,
   truncateDeep,
   truncateText,
   type JsonObject,
   type JsonReadOptions,
 } from './phase-file.js';
+import { MAX_NAME_LENGTH } from './limits.js';
 
 /** What the caller read from one checkpoint folder. */
 export interface CheckpointInput {
@@ -58,9 +60,24 @@ export function parseCheckpointFolderName(name: string): { project: string; star
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.trim() !== '' ? truncateText(value.trim()) : null;
 
+const nameText = (value: unknown): string | null => {
+  const read = text(value);
+  return read === null ? null : truncateText(read, MAX_NAME_LENGTH);
+};
+
+/** Beyond 2^53 a number is no longer exact, so it is no iteration count. */
 function wholeNumber(value: unknown): number | null {
   const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : null;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : null;
+}
+
+/** The last note that has text, read from the end so a long list is not copied. */
+function lastNote(notes: unknown[]): string | null {
+  for (let i = notes.length - 1; i >= 0; i--) {
+    const note = text(notes[i]);
+    if (note !== null) return note;
+  }
+  return null;
 }
 
 interface Progress {
@@ -80,15 +97,9 @@ function readProgress(progressText: string | null, options: JsonReadOptions, war
   const { completed, remaining, notes } = parsed.value;
   const done = Array.isArray(completed) ? completed.length : 0;
   const left = Array.isArray(remaining) ? remaining.length : 0;
-  const lastNote = Array.isArray(notes)
-    ? [...notes]
-        .reverse()
-        .map(text)
-        .find((note) => note !== null)
-    : null;
   return {
     percent: done + left > 0 ? Math.round((done / (done + left)) * 100) : null,
-    lastNote: lastNote ?? null,
+    lastNote: Array.isArray(notes) ? lastNote(notes) : null,
     raw: parsed.value,
   };
 }
@@ -126,16 +137,16 @@ export function parseCheckpoint(
     const value = raw === undefined || raw === null ? null : reader(raw);
     if (value !== null) used.add(name);
     else if (raw !== undefined && raw !== null) {
-      warnings.push(`state.json: could not read ${name} ${JSON.stringify(raw).slice(0, 60)}`);
+      warnings.push(`state.json: could not read ${name} ${previewJson(raw)}`);
     }
     return value;
   };
   const startTime = read('start_time', parseTimestamp);
   const lastIteration = read('last_iteration_time', parseTimestamp);
   const iterations = read('iterations', wholeNumber);
-  const project = read('project_name', text);
+  const project = read('project_name', nameText);
   const description = read('task_description', text);
-  const currentPhase = read('current_phase', text) ?? read('last_phase', text);
+  const currentPhase = read('current_phase', nameText) ?? read('last_phase', nameText);
 
   const extra = Object.fromEntries(
     Object.entries(state)
@@ -146,7 +157,7 @@ export function parseCheckpoint(
 
   const startedAt = startTime ?? folder?.startedAt ?? null;
   const record: PhaseRecord = {
-    project: project ?? folder?.project ?? (input.folderName || null),
+    project: project ?? nameText(folder?.project) ?? nameText(input.folderName),
     currentPhase,
     phaseNumber: null,
     phaseIndex: null,
@@ -162,6 +173,7 @@ export function parseCheckpoint(
     phaseStartedAt: null,
     phaseEndedAt: null,
     extra,
+    warnings,
   };
   return {
     ok: true,

@@ -8,7 +8,8 @@
  *
  * Pure: the caller reads the file (remembering its offset) and hands over complete lines.
  */
-import { parseTimestamp, truncateDeep } from './phase-file.js';
+import { fieldKey, parseJson, parseTimestamp, pickField, truncateDeep, truncateText } from './json-text.js';
+import { MAX_NAME_LENGTH } from './limits.js';
 import { readSummaryCounts } from './test-summary.js';
 
 /** How loud an event is on the page. */
@@ -36,15 +37,13 @@ export type EventLine =
 /** Lines longer than this many characters are refused unread: no build event is a megabyte. */
 export const MAX_EVENT_LINE_LENGTH = 1024 * 1024;
 
-/** {@link BuildEvent.text} is cut to this many characters (ending in "…"). */
+/** {@link BuildEvent.text} is cut to this many characters (ending in "…(truncated)"). */
 export const MAX_EVENT_TEXT_LENGTH = 300;
 
 type JsonObject = Record<string, unknown>;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const key = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 const ENVELOPE = {
   type: ['type', 'event', 'eventtype', 'kind'],
@@ -56,14 +55,7 @@ const ENVELOPE = {
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(Object.values(ENVELOPE).flat());
 
 /** The first of `aliases` present in `object`, matched ignoring case and punctuation. */
-function pick(object: JsonObject, aliases: readonly string[]): unknown {
-  for (const alias of aliases) {
-    for (const [name, value] of Object.entries(object)) {
-      if (key(name) === alias && value !== null && value !== undefined) return value;
-    }
-  }
-  return undefined;
-}
+const pick = (object: JsonObject, aliases: readonly string[]): unknown => pickField(object, aliases);
 
 /** Text of a field: strings trimmed, numbers as written; null when absent or empty. */
 function textOf(object: JsonObject, aliases: readonly string[]): string | null {
@@ -80,12 +72,7 @@ function countOf(object: JsonObject, aliases: readonly string[]): number | null 
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  if (line.length <= MAX_EVENT_TEXT_LENGTH) return line;
-  let end = MAX_EVENT_TEXT_LENGTH - 1;
-  const last = line.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${line.slice(0, end)}…`;
+  return truncateText(text.replace(/\s+/g, ' ').trim(), MAX_EVENT_TEXT_LENGTH);
 }
 
 const MESSAGE = ['message', 'msg', 'line', 'text', 'log', 'content', 'error', 'detail', 'details', 'reason'];
@@ -93,19 +80,20 @@ const DETAIL = ['detail', 'details', 'message', 'msg', 'summary', 'result'];
 const ITERATION = ['iteration', 'testiteration', 'iterationnumber', 'n'];
 const FAILED_WORD = /\b(?:fail|failed|failure|error|errored|aborted|crashed)\b/i;
 
-const LEVELS: Record<string, EventLevel> = {
-  trace: 'debug',
-  debug: 'debug',
-  verbose: 'debug',
-  info: 'info',
-  notice: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  fatal: 'error',
-  critical: 'error',
-};
+/** A `Map`, so a level such as "constructor" is simply unknown, never `Object.prototype`'s. */
+const LEVELS: ReadonlyMap<string, EventLevel> = new Map([
+  ['trace', 'debug'],
+  ['debug', 'debug'],
+  ['verbose', 'debug'],
+  ['info', 'info'],
+  ['notice', 'info'],
+  ['warn', 'warn'],
+  ['warning', 'warn'],
+  ['error', 'error'],
+  ['err', 'error'],
+  ['fatal', 'error'],
+  ['critical', 'error'],
+]);
 
 const withDetail = (head: string, detail: string | null): string => (detail ? `${head}: ${detail}` : head);
 
@@ -195,15 +183,9 @@ export function parseEventLine(line: string): EventLine {
   }
   const body = line.replace(/^\ufeff/, '').trim();
   if (body === '') return { kind: 'skip' };
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    return {
-      kind: 'problem',
-      reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
+  const parsed = parseJson(body);
+  if (!parsed.ok) return { kind: 'problem', reason: parsed.problem.message };
+  const { value } = parsed;
   if (!isObject(value)) return { kind: 'problem', reason: 'expected a JSON object' };
   const rawType = pick(value, ENVELOPE.type);
   const type =
@@ -223,19 +205,19 @@ export function parseEventLine(line: string): EventLine {
       : typeof rawData === 'string'
         ? { message: truncateDeep(rawData) }
         : truncateDeep(
-            Object.fromEntries(Object.entries(value).filter(([name]) => !ENVELOPE_KEYS.has(key(name)))),
+            Object.fromEntries(Object.entries(value).filter(([name]) => !ENVELOPE_KEYS.has(fieldKey(name)))),
           )
   ) as JsonObject;
   const sessionId = textOf(value, ENVELOPE.sessionId);
   const at = parseTimestamp(pick(value, ENVELOPE.at));
   const { text, level } = describe(type, data);
   const explicit = textOf(data, ['level', 'severity']) ?? textOf(value, ['level', 'severity']);
-  const stated = explicit === null ? undefined : LEVELS[explicit.toLowerCase()];
+  const stated = explicit === null ? undefined : LEVELS.get(explicit.toLowerCase());
   return {
     kind: 'event',
     event: {
       type,
-      sessionId: sessionId === null ? null : sessionId.slice(0, 200),
+      sessionId: sessionId === null ? null : truncateText(sessionId, MAX_NAME_LENGTH),
       at: at === null ? null : Date.parse(at),
       sequence: countOf(value, ENVELOPE.sequence),
       data,

@@ -10,8 +10,16 @@
  * totals: the latest value per series counts, and when a value drops or the series' start
  * time moves on, the counter was reset (the process restarted), so what it had counted so far
  * is kept and counting resumes from the new value.
+ *
+ * A session's points name at most {@link MAX_MODELS} models; points of any further model are
+ * counted under {@link OTHER_MODELS}, so hostile model names cannot grow the series without end
+ * (as one series: for cumulative points of several such models, an approximation).
  */
+import { MAX_MODELS } from './limits.js';
 import type { OtlpTokenKind, OtlpTokenPoint } from './otlp.js';
+
+/** The model name points of a session's models beyond {@link MAX_MODELS} are counted under. */
+export const OTHER_MODELS = 'other models';
 
 /** What one session used of one model, according to its metrics. */
 export interface OtlpUsageTotals {
@@ -48,14 +56,30 @@ interface Series {
 export class OtlpMetricAccumulator {
   readonly #series = new Map<string, Series>();
   readonly #projects = new Map<string, string>();
+  /** The models each session's points have named, up to {@link MAX_MODELS}. */
+  readonly #models = new Map<string | null, Set<string | null>>();
 
   /** Adds every point in order. */
   addAll(points: Iterable<OtlpTokenPoint>): void {
     for (const point of points) this.add(point);
   }
 
+  /** The model a point is counted under: its own, or {@link OTHER_MODELS} past the cap. */
+  #modelOf(point: OtlpTokenPoint): string | null {
+    let models = this.#models.get(point.sessionId);
+    if (models === undefined) {
+      models = new Set();
+      this.#models.set(point.sessionId, models);
+    }
+    if (models.has(point.model)) return point.model;
+    if (models.size >= MAX_MODELS) return OTHER_MODELS;
+    models.add(point.model);
+    return point.model;
+  }
+
   /** Adds one point. Points older than the latest of a cumulative series are ignored. */
-  add(point: OtlpTokenPoint): void {
+  add(original: OtlpTokenPoint): void {
+    const point = { ...original, model: this.#modelOf(original) };
     const cumulative = point.temporality === 'cumulative';
     const id = JSON.stringify([point.sessionId, point.model, point.kind, cumulative]);
     if (point.project !== null)
@@ -127,6 +151,7 @@ export class OtlpMetricAccumulator {
 
   /** Forgets a session (for example once it has ended and its totals are stored). */
   forget(sessionId: string): void {
+    this.#models.delete(sessionId);
     for (const [id, series] of this.#series) if (series.sessionId === sessionId) this.#series.delete(id);
     for (const pair of this.#projects.keys())
       if (JSON.parse(pair)[0] === sessionId) this.#projects.delete(pair);

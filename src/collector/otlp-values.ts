@@ -6,6 +6,8 @@
  * metrics. Every unreadable part becomes a problem line with its path.
  * See https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding.
  */
+import { previewJson, truncateText } from './json-text.js';
+import { MAX_JSON_DEPTH } from './limits.js';
 
 /** Problems kept per body; the rest are counted in one closing line. */
 const MAX_PROBLEMS = 50;
@@ -26,11 +28,11 @@ export const UNREADABLE: unique symbol = Symbol('unreadable');
 export const isObject = (value: unknown): value is Obj =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A short quotation of a bad value for a problem line. */
-export const show = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
-};
+/** A short quotation of a bad value for a problem line (only as much of it is read as is shown). */
+export const show = (value: unknown): string => previewJson(value, 40);
+
+/** Times after year 9999 are no real record's, and could not be shown as dates. */
+const LATEST_MS = Date.UTC(10000, 0, 1);
 
 /** Collects problems, keeping the first few so a garbage body cannot flood the log. */
 export class Problems {
@@ -46,12 +48,19 @@ export class Problems {
   }
 }
 
-/** OTLP `AnyValue` to plain JSON; undefined when it cannot be read (a problem is recorded). */
-export function decodeAny(value: unknown, path: string, problems: Problems): unknown {
+/**
+ * OTLP `AnyValue` to plain JSON; undefined when it cannot be read (a problem is recorded).
+ * Text is cut as every build text is ({@link truncateText}); arrays and maps nested past {@link MAX_JSON_DEPTH}
+ * levels are not read.
+ */
+export function decodeAny(value: unknown, path: string, problems: Problems, depth = 0): unknown {
   if (!isObject(value)) return problems.add(path, `expected an AnyValue object, got ${show(value)}`);
-  if ('stringValue' in value || 'bytesValue' in value) {
+  if (depth >= MAX_JSON_DEPTH) return problems.add(path, `nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (Object.hasOwn(value, 'stringValue') || Object.hasOwn(value, 'bytesValue')) {
     const text = value.stringValue ?? value.bytesValue;
-    return typeof text === 'string' ? text : problems.add(path, `expected text, got ${show(text)}`);
+    return typeof text === 'string'
+      ? truncateText(text)
+      : problems.add(path, `expected text, got ${show(text)}`);
   }
   if ('intValue' in value) return readNumber(value.intValue, true, path, problems);
   if ('doubleValue' in value) return readNumber(value.doubleValue, false, path, problems);
@@ -63,17 +72,22 @@ export function decodeAny(value: unknown, path: string, problems: Problems): unk
   if ('arrayValue' in value) {
     const values = isObject(value.arrayValue) ? (value.arrayValue.values ?? []) : undefined;
     if (!Array.isArray(values)) return problems.add(path, 'arrayValue.values is not an array');
-    return values.map((item, i) => decodeAny(item, `${path}.arrayValue.values[${i}]`, problems) ?? null);
+    return values.map(
+      (item, i) => decodeAny(item, `${path}.arrayValue.values[${i}]`, problems, depth + 1) ?? null,
+    );
   }
   if ('kvlistValue' in value) {
     const list = isObject(value.kvlistValue) ? value.kvlistValue.values : undefined;
-    const entries = decodeAttributes(list, `${path}.kvlistValue.values`, problems);
+    const entries = decodeAttributes(list, `${path}.kvlistValue.values`, problems, depth + 1);
     return Object.fromEntries([...entries].filter(([, item]) => item !== UNREADABLE));
   }
   return null; // an empty AnyValue is OTLP's null
 }
 
-/** Numbers as OTLP JSON writes them: JSON numbers or decimal strings. */
+/**
+ * Numbers as OTLP JSON writes them: JSON numbers or decimal strings. A `whole` number must be
+ * exact, at most 2^53 either way: a 64-bit count beyond that has lost its digits.
+ */
 export function readNumber(
   raw: unknown,
   whole: boolean,
@@ -81,15 +95,20 @@ export function readNumber(
   problems: Problems,
 ): number | undefined {
   const value = typeof raw === 'string' && NUMBER_TEXT.test(raw.trim()) ? Number(raw) : raw;
-  if (typeof value === 'number' && Number.isFinite(value) && (!whole || Number.isInteger(value))) {
+  if (typeof value === 'number' && Number.isFinite(value) && (!whole || Number.isSafeInteger(value))) {
     return value;
   }
-  problems.add(path, `expected ${whole ? 'a whole number' : 'a number'}, got ${show(raw)}`);
+  const expected = !whole
+    ? 'a number'
+    : Number.isInteger(value)
+      ? 'a whole number below 2^53'
+      : 'a whole number';
+  problems.add(path, `expected ${expected}, got ${show(raw)}`);
   return undefined;
 }
 
 /** OTLP `KeyValue[]` to plain values; an unreadable value is reported and kept as `UNREADABLE`. */
-export function decodeAttributes(list: unknown, path: string, problems: Problems): Attrs {
+export function decodeAttributes(list: unknown, path: string, problems: Problems, depth = 0): Attrs {
   const attrs: Attrs = new Map();
   if (list === undefined || list === null) return attrs;
   if (!Array.isArray(list)) {
@@ -100,7 +119,8 @@ export function decodeAttributes(list: unknown, path: string, problems: Problems
     if (!isObject(entry) || typeof entry.key !== 'string') {
       return problems.add(`${path}[${i}]`, 'expected {key, value}');
     }
-    const value = decodeAny(entry.value ?? {}, `${path}[${i}] (${entry.key})`, problems);
+    const where = `${path}[${i}] (${truncateText(entry.key, 80)})`;
+    const value = decodeAny(entry.value ?? {}, where, problems, depth);
     attrs.set(entry.key, value === undefined ? UNREADABLE : value);
   });
   return attrs;
@@ -119,13 +139,16 @@ export const scalar = (value: unknown): OtlpScalar =>
     ? value
     : JSON.stringify(value);
 
-/** `*UnixNano` to ms; null when absent or zero (OTLP's "unset"), undefined when unreadable. */
+/**
+ * `*UnixNano` to ms; null when absent or zero (OTLP's "unset"), undefined when unreadable or
+ * after the year 9999.
+ */
 export function nanosToMs(raw: unknown, path: string, problems: Problems): number | null | undefined {
   if (raw === undefined || raw === null) return null;
-  if (typeof raw === 'string' && /^\d+$/.test(raw)) {
-    return raw.length > 6 ? Number(raw.slice(0, -6)) || null : null;
-  }
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return Math.floor(raw / 1e6) || null;
+  let ms: number | undefined;
+  if (typeof raw === 'string' && /^\d+$/.test(raw)) ms = raw.length > 6 ? Number(raw.slice(0, -6)) : 0;
+  else if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) ms = Math.floor(raw / 1e6);
+  if (ms !== undefined && ms < LATEST_MS) return ms || null;
   problems.add(path, `expected nanoseconds since the epoch, got ${show(raw)}`);
   return undefined;
 }

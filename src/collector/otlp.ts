@@ -27,6 +27,8 @@ import {
   text,
   UNREADABLE,
 } from './otlp-values.js';
+import { truncateText } from './json-text.js';
+import { MAX_NAME_LENGTH, MAX_PATH_LENGTH } from './limits.js';
 import { requestKey } from './transcript.js';
 import type { TokenSample } from './types.js';
 
@@ -95,6 +97,12 @@ const IDENTITY_KEYS = new Set([
   'organization.id',
 ]);
 
+/** An attribute as a name or id: text cut to {@link MAX_NAME_LENGTH} (or `max`). */
+function nameOf(attrs: Attrs, key: string, max = MAX_NAME_LENGTH): string | null {
+  const found = text(attrs, key);
+  return found === null ? null : truncateText(found, max);
+}
+
 /** Reads an `ExportLogsServiceRequest` (`POST /v1/logs`). Never throws. */
 export function parseOtlpLogs(body: unknown): OtlpLogsParse {
   const problems = new Problems();
@@ -106,26 +114,28 @@ export function parseOtlpLogs(body: unknown): OtlpLogsParse {
     const attrs = decodeAttributes(record.attributes, `${path}.attributes`, problems);
     const bodyValue = record.body === undefined ? null : decodeAny(record.body, `${path}.body`, problems);
     const fromBody = typeof bodyValue === 'string' && bodyValue.startsWith('claude_code.') ? bodyValue : null;
-    const rawName = text(attrs, 'event.name') ?? fromBody;
+    const rawName = nameOf(attrs, 'event.name') ?? (fromBody && truncateText(fromBody, MAX_NAME_LENGTH));
     if (rawName === null) return void ignored++;
     const name = `claude_code.${rawName.replace(/^claude_code\./, '')}`;
     const at = recordTime(record, attrs, path, problems);
     if (at === null) return;
-    const either = (key: string): string | null => text(attrs, key) ?? text(resource, key);
+    const either = (key: string, max?: number): string | null =>
+      nameOf(attrs, key, max) ?? nameOf(resource, key, max);
     const sessionId = either('session.id');
     const project = either('buildcast.project');
     if (name !== 'claude_code.api_request') {
-      const attributes: Record<string, OtlpScalar> = {};
+      // Built from a Map: an attribute named "__proto__" stays an attribute.
+      const attributes = new Map<string, OtlpScalar>();
       for (const [key, value] of attrs) {
-        if (!IDENTITY_KEYS.has(key) && value !== UNREADABLE) attributes[key] = scalar(value);
+        if (!IDENTITY_KEYS.has(key) && value !== UNREADABLE) attributes.set(key, scalar(value));
       }
-      events.push({ name, at, sessionId, project, attributes });
+      events.push({ name, at, sessionId, project, attributes: Object.fromEntries(attributes) });
       return;
     }
     const sample = apiRequestSample(attrs, path, problems);
     if (sample === null) return;
     const { model, input, output, cacheRead, cacheWrite } = sample;
-    const requestId = text(attrs, 'request_id');
+    const requestId = nameOf(attrs, 'request_id');
     const key =
       requestKey(requestId) ??
       `otel:${createHash('sha256')
@@ -136,7 +146,7 @@ export function parseOtlpLogs(body: unknown): OtlpLogsParse {
       key,
       source: 'otel',
       claudeSessionId: sessionId,
-      cwd: either('buildcast.workdir'),
+      cwd: either('buildcast.workdir', MAX_PATH_LENGTH),
       project,
       at,
       ...sample,
@@ -166,7 +176,7 @@ type RequestUsage = Pick<TokenSample, 'model' | 'input' | 'output' | 'cacheRead'
 
 /** The usage of one `api_request`; null (reported) when any count is unreadable. */
 function apiRequestSample(attrs: Attrs, path: string, problems: Problems): RequestUsage | null {
-  const model = text(attrs, 'model');
+  const model = nameOf(attrs, 'model');
   let ok = model !== null;
   if (!ok) problems.add(path, 'api_request without a model; skipped');
   const read = (key: string, whole: boolean): number | null => {
@@ -235,11 +245,11 @@ export function parseOtlpMetrics(body: unknown): OtlpMetricsParse {
       if (at === null) problems.add(dpPath, 'no timeUnixNano; skipped');
       const startAt = nanosToMs(dp.startTimeUnixNano, `${dpPath}.startTimeUnixNano`, problems);
       if (typeof at !== 'number' || startAt === undefined) return;
-      const either = (key: string): string | null => text(attrs, key) ?? text(resource, key);
+      const either = (key: string): string | null => nameOf(attrs, key) ?? nameOf(resource, key);
       points.push({
         sessionId: either('session.id'),
         project: either('buildcast.project'),
-        model: text(attrs, 'model'),
+        model: nameOf(attrs, 'model'),
         kind,
         value,
         temporality,

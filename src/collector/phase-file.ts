@@ -22,26 +22,32 @@
  */
 import type { PhaseRecord, Result } from './types.js';
 import { normalizeStatus, parsePhaseNumber } from './phase-number.js';
+import { FieldSource, preview, type Reader } from './field-source.js';
 import {
+  fieldKey,
   isObject,
   parseJsonObject,
   parseTimestamp,
-  truncateDeep,
   truncateText,
   type JsonObject,
   type JsonReadOptions,
 } from './json-text.js';
+import { MAX_NAME_LENGTH, MAX_PHASES, MAX_TEXT_LENGTH } from './limits.js';
 
 export {
   compactTimestamp,
   DEFAULT_MAX_BYTES,
+  MAX_JSON_DEPTH,
   MAX_TEXT_LENGTH,
+  parseJson,
   parseJsonObject,
   parseTimestamp,
+  previewJson,
   slugify,
   truncateDeep,
   truncateText,
 } from './json-text.js';
+export { MAX_NAME_LENGTH, MAX_PHASES } from './limits.js';
 export type { JsonObject, JsonReadOptions } from './json-text.js';
 
 /** A parse together with the fields that were present but could not be read. */
@@ -50,11 +56,6 @@ export interface DetailedPhaseParse {
   /** One line per unreadable field, e.g. `test_iteration: expected a whole number, got "abc"`. */
   fieldWarnings: string[];
 }
-
-/** A field reader: the value, null for "absent", or undefined for "present but the wrong type". */
-type Reader<T> = (value: unknown) => T | null | undefined;
-
-const key = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 const FIELDS = {
   project: ['sessionid', 'session', 'projectname', 'project'],
@@ -87,81 +88,27 @@ const CORE_KEYS: ReadonlySet<string> = new Set(
   ].flat(),
 );
 
-const hasPhaseFields = (value: JsonObject): boolean => Object.keys(value).some((k) => CORE_KEYS.has(key(k)));
+const hasPhaseFields = (value: JsonObject): boolean =>
+  Object.keys(value).some((k) => CORE_KEYS.has(fieldKey(k)));
 
-/**
- * The fields of one JSON object, looked up by normalized name. Keys a field was read from are
- * consumed; whatever is left over becomes `extra`. Keys holding a value of the wrong type are
- * not consumed, so the value stays in `extra` as written.
- */
-class FieldSource {
-  private readonly consumed = new Set<string>();
-  /** Original key names by normalized name; several when a build wrote both spellings. */
-  private readonly names = new Map<string, string[]>();
-
-  constructor(
-    private readonly object: JsonObject,
-    private readonly warnings: string[],
-    private readonly prefix = '',
-  ) {
-    for (const name of Object.keys(object)) {
-      const list = this.names.get(key(name));
-      if (list) list.push(name);
-      else this.names.set(key(name), [name]);
-    }
-  }
-
-  take<T>(aliases: readonly string[], expected: string, read: Reader<T>): T | null {
-    for (const alias of aliases) {
-      for (const name of this.names.get(alias) ?? []) {
-        if (this.consumed.has(name)) continue;
-        const value = this.object[name];
-        const result = value === null ? null : read(value);
-        if (result === undefined) {
-          this.warnings.push(`${this.prefix}${name}: expected ${expected}, got ${preview(value)}`);
-          continue;
-        }
-        this.consumed.add(name);
-        if (result !== null) return result;
-      }
-    }
-    return null;
-  }
-
-  /** A nested object (e.g. `timestamps`), left in `extra` as written. */
-  nested(alias: string): FieldSource | null {
-    const name = (this.names.get(alias) ?? []).find((candidate) => isObject(this.object[candidate]));
-    return name === undefined
-      ? null
-      : new FieldSource(this.object[name] as JsonObject, this.warnings, `${name}.`);
-  }
-
-  rest(): JsonObject {
-    return Object.fromEntries(
-      Object.entries(this.object)
-        .filter(([name]) => !this.consumed.has(name))
-        .map(([name, value]) => [name, truncateDeep(value)]),
-    );
-  }
+/** Text cut to `max` characters (names are shorter than free text). */
+function textReader(max: number): Reader<string> {
+  return (value) => {
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string') return undefined;
+    const text = value.trim();
+    return text === '' ? null : truncateText(text, max);
+  };
 }
+const readName = textReader(MAX_NAME_LENGTH);
+const readText = textReader(MAX_TEXT_LENGTH);
 
-function preview(value: unknown): string {
-  const text = JSON.stringify(typeof value === 'string' ? value.slice(0, 80) : value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-const readText: Reader<string> = (value) => {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return text === '' ? null : truncateText(text);
-};
-
+/** A count: beyond 2^53 a number is no longer exact, so it is no count a build could mean. */
 const readWholeNumber: Reader<number> = (value) => {
   const text = typeof value === 'string' ? value.trim() : null;
   if (text === '') return null;
   const number = text !== null && /^\d+(?:\.0*)?$/.test(text) ? Number(text) : value;
-  return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : undefined;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 };
 
 const readPercent: Reader<number> = (value) => {
@@ -186,7 +133,10 @@ const readTime: Reader<string> = (value) => {
 const readStatus: Reader<string> = (value) =>
   typeof value === 'string' ? normalizeStatus(value) : undefined;
 
-/** Arrays keep their string entries; Context Foundry sometimes writes "Scout, Architect" instead. */
+/**
+ * Arrays keep their string entries; Context Foundry sometimes writes "Scout, Architect" instead.
+ * At most {@link MAX_PHASES} names are kept, the first ones: a pipeline has ten phases.
+ */
 function readPhaseList(warnings: string[]): Reader<string[]> {
   return (value) => {
     const items: unknown[] | null = Array.isArray(value)
@@ -195,14 +145,24 @@ function readPhaseList(warnings: string[]): Reader<string[]> {
         ? value.split(',')
         : null;
     if (items === null) return undefined;
-    const names = items.filter((item): item is string => typeof item === 'string');
-    if (names.length < items.length) {
-      warnings.push(`phases_completed: dropped ${items.length - names.length} entries that are not text`);
+    const names: string[] = [];
+    let notText = 0;
+    let named = 0;
+    for (const item of items) {
+      if (typeof item !== 'string') {
+        notText += 1;
+        continue;
+      }
+      const name = item.trim();
+      if (name === '') continue;
+      named += 1;
+      if (names.length < MAX_PHASES) names.push(truncateText(name, MAX_NAME_LENGTH));
     }
-    return names
-      .map((name) => name.trim())
-      .filter((name) => name !== '')
-      .map(truncateText);
+    if (notText > 0) warnings.push(`phases_completed: dropped ${notText} entries that are not text`);
+    if (named > MAX_PHASES) {
+      warnings.push(`phases_completed: kept the first ${MAX_PHASES} of ${named} phases`);
+    }
+    return names;
   };
 }
 
@@ -217,7 +177,9 @@ function unwrap(object: JsonObject): JsonObject {
     const inner = Object.entries(current).filter(([, value]) => isObject(value) && hasPhaseFields(value));
     if (inner.length !== 1) break;
     const [wrapper, value] = inner[0] as [string, JsonObject];
-    const siblings = Object.entries(current).filter(([name]) => name !== wrapper && !(name in value));
+    const siblings = Object.entries(current).filter(
+      ([name]) => name !== wrapper && !Object.hasOwn(value, name),
+    );
     current = Object.fromEntries([...Object.entries(value), ...siblings]);
   }
   return current;
@@ -231,7 +193,10 @@ function unwrap(object: JsonObject): JsonObject {
  * arrays and scalars, `invalid-fields` when no phase field could be read at all.
  *
  * Strings longer than {@link MAX_TEXT_LENGTH} characters (a runaway `progress_detail`, or one
- * in `extra`) are cut to that length, ending in "…", so a several-megabyte file still renders.
+ * in `extra`) are cut to that length, ending in "…(truncated)", so a several-megabyte file
+ * still renders; names (project, phases) are cut at {@link MAX_NAME_LENGTH}, `phases_completed`
+ * keeps its first {@link MAX_PHASES} entries, and a file nested more than 64 levels deep is a
+ * `too-deep` problem. Every field given up on is also in the record's `warnings`.
  */
 export function parsePhaseFileDetailed(text: string, options: JsonReadOptions = {}): DetailedPhaseParse {
   const parsed = parseJsonObject(text, options);
@@ -258,15 +223,15 @@ export function parsePhaseObject(object: JsonObject): DetailedPhaseParse {
     timestamps?.take([nestedKey], 'a date and time', readTime) ??
     null;
 
-  const fields: Omit<PhaseRecord, 'extra'> = {
-    project: source.take(FIELDS.project, 'text', readText),
-    currentPhase: source.take(FIELDS.currentPhase, 'text', readText),
+  const fields: Omit<PhaseRecord, 'extra' | 'warnings'> = {
+    project: source.take(FIELDS.project, 'text', readName),
+    currentPhase: source.take(FIELDS.currentPhase, 'text', readName),
     phaseNumber: phaseNumber?.text ?? null,
     phaseIndex: phaseNumber?.index ?? null,
     phaseTotal: phaseNumber?.total ?? null,
     status: source.take(FIELDS.status, 'text', readStatus),
     progressDetail: source.take(FIELDS.progressDetail, 'text', readText),
-    testIteration: source.take(FIELDS.testIteration, 'a whole number', readWholeNumber),
+    testIteration: source.take(FIELDS.testIteration, 'a whole number below 2^53', readWholeNumber),
     phasesCompleted:
       source.take(FIELDS.phasesCompleted, 'a list of phase names', readPhaseList(fieldWarnings)) ?? [],
     startedAt: source.take(FIELDS.startedAt, 'a date and time', readTime),
@@ -290,10 +255,15 @@ export function parsePhaseObject(object: JsonObject): DetailedPhaseParse {
   const core = [project, currentPhase, fields.phaseNumber, status, progressDetail, testIteration, startedAt];
   if (fields.phasesCompleted.length === 0 && [...core, lastUpdated].every((value) => value === null)) {
     const why = fieldWarnings.length > 0 ? `; ${fieldWarnings.join('; ')}` : '';
-    const message = `no phase fields found (expected current_phase, status, phase_number, ...)${why}`;
+    const message = truncateText(
+      `no phase fields found (expected current_phase, status, phase_number, ...)${why}`,
+    );
     return { result: { ok: false, problem: { code: 'invalid-fields', message } }, fieldWarnings };
   }
-  return { result: { ok: true, value: { ...fields, extra: source.rest() } }, fieldWarnings };
+  return {
+    result: { ok: true, value: { ...fields, extra: source.rest(), warnings: fieldWarnings } },
+    fieldWarnings,
+  };
 }
 
 /** Parses a phase file (see {@link parsePhaseFileDetailed}, which also says which fields it skipped). */

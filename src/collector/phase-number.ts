@@ -3,6 +3,8 @@
  * How builds write phase numbers and status words (SPEC 1.1): `"4/7"`, `"4.5/8"`, `"6"`, `6`;
  * `"Analyzing"`, `"self healing"`, `"in-progress"`. Pure and forgiving: a language model writes them.
  */
+import { truncateText } from './json-text.js';
+import { MAX_PHASE_NUMBER_LENGTH, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A phase number as read: the text to show and the numbers to place it in the pipeline. */
 export interface PhaseNumber {
@@ -31,6 +33,9 @@ export function parsePhaseNumber(value: unknown): PhaseNumber {
   if (typeof value !== 'string') return { text: null, index: null, total: null };
   const text = value.trim();
   if (text === '') return { text: null, index: null, total: null };
+  if (text.length > MAX_PHASE_NUMBER_LENGTH) {
+    return { text: truncateText(text, MAX_PHASE_NUMBER_LENGTH), index: null, total: null };
+  }
   const match = PHASE_NUMBER_PATTERN.exec(text);
   if (!match) return { text, index: null, total: null };
   const index = Number(match[1]);
@@ -42,14 +47,18 @@ export function parsePhaseNumber(value: unknown): PhaseNumber {
 /**
  * Normalizes a status word: lower-case, trimmed, every run of spaces, underscores and hyphens
  * turned into one hyphen ("Self Healing" → "self-healing", "in_progress" → "in-progress").
- * Anything that is not a non-empty string is null.
+ * Anything that is not a non-empty string is null; a word longer than {@link MAX_STATUS_LENGTH}
+ * is cut, as no status word is that long.
  */
 export function normalizeStatus(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  // Only the start can matter, and normalizing a runaway value whole would cost its length.
   const status = value
-    .trim()
+    .trimStart()
+    .slice(0, MAX_STATUS_LENGTH * 4)
+    .trimEnd()
     .toLowerCase()
     .replace(/[\s_-]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return status === '' ? null : status;
+  return status === '' ? null : truncateText(status, MAX_STATUS_LENGTH);
 }

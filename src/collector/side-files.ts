@@ -8,8 +8,18 @@
  * Pure: text in, values out; field names are matched ignoring case and punctuation, so
  * `tests_passing` and `testsPassing` are one field.
  */
-import { parseJsonObject, parseTimestamp, truncateDeep, truncateText } from './phase-file.js';
-import type { JsonObject } from './phase-file.js';
+import {
+  fieldKey as key,
+  isObject,
+  parseJson,
+  parseJsonObject,
+  parseTimestamp,
+  pickField,
+  truncateDeep,
+  truncateText,
+  type JsonObject,
+} from './json-text.js';
+import { MAX_LIST_ENTRIES, MAX_NAME_LENGTH } from './limits.js';
 import type { ParseProblem, Result } from './types.js';
 
 export { parseTestIterationCount, parseTestResultsFile, testIterationFromFileName } from './test-results.js';
@@ -50,12 +60,7 @@ export interface BuildTask {
 export const MAX_BUILD_TASKS = 500;
 
 /** Lists inside a summary or task (files created, dependencies) keep at most this many entries. */
-export const MAX_LIST_ENTRIES = 1000;
-
-const key = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export { MAX_LIST_ENTRIES } from './limits.js';
 
 const problem = (code: ParseProblem['code'], message: string): { ok: false; problem: ParseProblem } => ({
   ok: false,
@@ -95,19 +100,21 @@ const COUNT_FIELDS = new Set([
 ]);
 const NUMBER_FIELDS = new Set(['test_pass_rate', 'duration_minutes']);
 
-const cappedList = (list: unknown[]): unknown =>
-  truncateDeep(list.length > MAX_LIST_ENTRIES ? list.slice(0, MAX_LIST_ENTRIES) : list);
-
-/** A count written as 12, "12", "#12" or 12.0; anything else is kept as written. */
+/**
+ * A count written as 12, "12", "#12" or 12.0; anything else is kept as written (long text and
+ * lists cut). A count beyond 2^53 is no count: it is dropped (null), never shown as a number.
+ */
 function readSummaryValue(name: string, value: unknown): unknown {
   const text = typeof value === 'string' ? value.trim() : null;
   if (COUNT_FIELDS.has(name) || NUMBER_FIELDS.has(name)) {
     const number =
       text !== null && /^#?\d+(?:\.\d+)?%?$/.test(text) ? Number(text.replace(/[#%]/g, '')) : value;
-    if (typeof number === 'number' && Number.isFinite(number)) return number;
+    if (typeof number === 'number' && Number.isFinite(number)) {
+      return Math.abs(number) <= Number.MAX_SAFE_INTEGER ? number : null;
+    }
   }
   if (name === 'completed_at') return parseTimestamp(value) ?? truncateDeep(value);
-  return Array.isArray(value) ? cappedList(value) : truncateDeep(value);
+  return truncateDeep(value);
 }
 
 /** `{"summary": {...}}` and the like: the one object inside that holds summary fields. */
@@ -129,25 +136,28 @@ const statusWords = (status: unknown): string =>
 export function parseSessionSummary(text: string): Result<SessionSummary> {
   const parsed = parseJsonObject(text);
   if (!parsed.ok) return parsed;
-  const fields: Record<string, unknown> = {};
+  // A Map while reading: a field named "constructor" or "__proto__" is plain data.
+  const read = new Map<string, unknown>();
   let known = 0;
   for (const [name, value] of Object.entries(unwrapSummary(parsed.value))) {
     const canonical = SUMMARY_FIELDS.get(key(name));
     if (canonical === undefined) {
-      if (!(name in fields)) fields[name] = Array.isArray(value) ? cappedList(value) : truncateDeep(value);
+      if (!read.has(name)) read.set(name, truncateDeep(value));
       continue;
     }
     // Both spellings written: the first one with a value wins.
-    if (fields[canonical] !== undefined && fields[canonical] !== null) continue;
-    fields[canonical] = readSummaryValue(canonical, value);
+    const earlier = read.get(canonical);
+    if (earlier !== undefined && earlier !== null) continue;
+    read.set(canonical, readSummaryValue(canonical, value));
     known += 1;
   }
   if (known === 0) {
     return problem('invalid-fields', 'no session summary fields found (expected status, completed_at, ...)');
   }
-  const status = statusWords(fields.status);
+  const fields: Record<string, unknown> = Object.fromEntries(read);
+  const status = statusWords(read.get('status'));
   const failed = /\b(?:failed|failure|fail|errors?|errored|aborted|crashed)\b/.test(status);
-  const completedAt = fields.completed_at;
+  const completedAt = read.get('completed_at');
   const finishedAt =
     completedAt !== null && completedAt !== undefined && completedAt !== '' && completedAt !== false;
   const completed =
@@ -155,36 +165,37 @@ export function parseSessionSummary(text: string): Result<SessionSummary> {
   return { ok: true, value: { completed, failed, fields } };
 }
 
-const TASK_STATUS: Record<string, BuildTaskStatus> = {
-  pending: 'queued',
-  queued: 'queued',
-  todo: 'queued',
-  notstarted: 'queued',
-  waiting: 'queued',
-  ready: 'queued',
-  planned: 'queued',
-  inprogress: 'running',
-  active: 'running',
-  running: 'running',
-  started: 'running',
-  working: 'running',
-  building: 'running',
-  done: 'completed',
-  complete: 'completed',
-  completed: 'completed',
-  success: 'completed',
-  succeeded: 'completed',
-  finished: 'completed',
-  passed: 'completed',
-  error: 'failed',
-  errored: 'failed',
-  failed: 'failed',
-  failure: 'failed',
-  skipped: 'skipped',
-  cancelled: 'skipped',
-  canceled: 'skipped',
-  blocked: 'blocked',
-};
+/** A `Map`, so a status such as "constructor" is simply unknown, never `Object.prototype`'s. */
+const TASK_STATUS: ReadonlyMap<string, BuildTaskStatus> = new Map([
+  ['pending', 'queued'],
+  ['queued', 'queued'],
+  ['todo', 'queued'],
+  ['notstarted', 'queued'],
+  ['waiting', 'queued'],
+  ['ready', 'queued'],
+  ['planned', 'queued'],
+  ['inprogress', 'running'],
+  ['active', 'running'],
+  ['running', 'running'],
+  ['started', 'running'],
+  ['working', 'running'],
+  ['building', 'running'],
+  ['done', 'completed'],
+  ['complete', 'completed'],
+  ['completed', 'completed'],
+  ['success', 'completed'],
+  ['succeeded', 'completed'],
+  ['finished', 'completed'],
+  ['passed', 'completed'],
+  ['error', 'failed'],
+  ['errored', 'failed'],
+  ['failed', 'failed'],
+  ['failure', 'failed'],
+  ['skipped', 'skipped'],
+  ['cancelled', 'skipped'],
+  ['canceled', 'skipped'],
+  ['blocked', 'blocked'],
+]);
 
 const TASK_FIELDS = {
   id: ['id', 'taskid', 'key'],
@@ -196,28 +207,30 @@ const TASK_FIELDS = {
   error: ['error', 'errormessage', 'failurereason', 'reason'],
 } as const;
 
-function pick(object: JsonObject, aliases: readonly string[]): unknown {
-  for (const alias of aliases) {
-    for (const [name, value] of Object.entries(object)) {
-      if (key(name) === alias && value !== null && value !== undefined && value !== '') return value;
-    }
-  }
-  return undefined;
+const hasValue = (value: unknown): boolean => value !== null && value !== undefined && value !== '';
+
+const pick = (object: JsonObject, aliases: readonly string[]): unknown =>
+  pickField(object, aliases, hasValue);
+
+const isScalarText = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number';
+
+function textValue(value: unknown, max?: number): string | null {
+  // The message inside an error object, one level down at most: a file cannot lead it deeper.
+  const inner = isObject(value) ? pickField(value, ['message', 'error'], isScalarText) : value;
+  if (typeof inner === 'number' && Number.isFinite(inner)) return String(inner);
+  return typeof inner === 'string' && inner.trim() !== '' ? truncateText(inner.trim(), max) : null;
 }
 
-function textValue(value: unknown): string | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (isObject(value)) return textValue(value.message ?? value.error);
-  return typeof value === 'string' && value.trim() !== '' ? truncateText(value.trim()) : null;
-}
-
-/** A list written as an array, a comma-separated string, or one value. */
+/** A list written as an array, a comma-separated string, or one value: each entry once, the first ones. */
 function textList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
-  return [...new Set(items.map(textValue).filter((item): item is string => item !== null))].slice(
-    0,
-    MAX_LIST_ENTRIES,
-  );
+  const list = new Set<string>();
+  for (const item of items) {
+    if (list.size >= MAX_LIST_ENTRIES) break;
+    const text = textValue(item, MAX_NAME_LENGTH);
+    if (text !== null) list.add(text);
+  }
+  return [...list];
 }
 
 function readTask(entry: unknown, index: number): BuildTask | null {
@@ -227,15 +240,15 @@ function readTask(entry: unknown, index: number): BuildTask | null {
     return { id: fallbackId, name, status: 'queued', dependsOn: [], files: [], agent: null, error: null };
   }
   if (!isObject(entry)) return null;
-  const id = textValue(pick(entry, TASK_FIELDS.id)) ?? fallbackId;
-  const status = textValue(pick(entry, TASK_FIELDS.status));
+  const id = textValue(pick(entry, TASK_FIELDS.id), MAX_NAME_LENGTH) ?? fallbackId;
+  const status = textValue(pick(entry, TASK_FIELDS.status), MAX_NAME_LENGTH);
   return {
     id,
     name: textValue(pick(entry, TASK_FIELDS.name)) ?? id,
-    status: status === null ? 'queued' : (TASK_STATUS[key(status)] ?? 'queued'),
+    status: status === null ? 'queued' : (TASK_STATUS.get(key(status)) ?? 'queued'),
     dependsOn: textList(pick(entry, TASK_FIELDS.dependsOn) ?? []),
     files: textList(pick(entry, TASK_FIELDS.files) ?? []),
-    agent: textValue(pick(entry, TASK_FIELDS.agent)),
+    agent: textValue(pick(entry, TASK_FIELDS.agent), MAX_NAME_LENGTH),
     error: textValue(pick(entry, TASK_FIELDS.error)),
   };
 }
@@ -247,7 +260,9 @@ function taskList(value: unknown): unknown[] | null {
   const list = pick(value, ['tasks', 'buildtasks', 'paralleltasks', 'items']);
   if (Array.isArray(list)) return list;
   if (!isObject(list)) return null;
-  return Object.entries(list).map(([id, task]) => (isObject(task) ? { id, ...task } : task));
+  return Object.entries(list)
+    .slice(0, MAX_BUILD_TASKS)
+    .map(([id, task]) => (isObject(task) ? { id, ...task } : task));
 }
 
 /**
@@ -257,14 +272,9 @@ function taskList(value: unknown): unknown[] | null {
  * JSON, or holds no task list.
  */
 export function parseBuildTasks(text: string): Result<BuildTask[]> {
-  const parsed = parseJsonObject(text);
-  let value: unknown = parsed.ok ? parsed.value : undefined;
-  if (!parsed.ok) {
-    if (parsed.problem.code !== 'not-object') return parsed;
-    // parseJsonObject has checked size and syntax; only the top-level array is left to read.
-    value = JSON.parse(text.replace(/^\ufeff/, ''));
-  }
-  const list = taskList(value);
+  const parsed = parseJson(text);
+  if (!parsed.ok) return parsed;
+  const list = taskList(parsed.value);
   if (list === null)
     return problem('invalid-fields', 'no task list found (expected "tasks": [...] or an array)');
   const tasks = new Map<string, BuildTask>();

@@ -9,7 +9,8 @@
  * Pure: text in, values out; the caller reads the files.
  */
 import type { TestIteration } from '../shared/metrics.js';
-import { DEFAULT_MAX_BYTES } from './phase-file.js';
+import { DEFAULT_MAX_BYTES, truncateText } from './json-text.js';
+import { stripTrailingNoise, trailingResult, trimEmphasis } from './result-line.js';
 import { readSummaryCounts } from './test-summary.js';
 import type { TestCounts } from './test-summary.js';
 import type { ParseProblem, Result } from './types.js';
@@ -17,7 +18,7 @@ import type { ParseProblem, Result } from './types.js';
 /** At most this many failing test names are kept per iteration. */
 export const MAX_FAILING_NAMES = 200;
 
-/** Failing test names are cut to this many characters (ending in "…"). */
+/** Failing test names are cut to this many characters (ending in "…(truncated)"). */
 export const MAX_TEST_NAME_LENGTH = 200;
 
 const fail = (code: ParseProblem['code'], message: string): { ok: false; problem: ParseProblem } => ({
@@ -85,36 +86,17 @@ const STATUS_CELL = new RegExp(
 // Bare PASS/FAIL words count only in capitals, so prose ("Failed tests were fixed") does not.
 const LEAD_WORD =
   /^(?:\[(pass(?:ed)?|fail(?:ed)?|ok)\]|(PASS(?:ED)?|FAIL(?:ED|URE)?)(?=[\s:\-–—]|$))[\s:\-–—]*/i;
-const TRAIL_SEPARATED = /^(.+?)\s*(?:\.{2,}|[:\-–—])\s*(passed|failed|pass|fail|ok)$/i;
-const TRAIL_CAPITALS = /^(.+?)\s+(PASSED|FAILED|PASS|FAIL|OK)$/;
 // Lines such as "Status: FAILED" or "| Total | Passed |" describe the run, not a test.
 const NOT_A_TEST =
   /^(?:status|results?|overall|outcome|summary|tests?|total|verdict|state|conclusion|build)$/i;
 const LIST_MARKUP = /^(?:(?:[-*+>]+|\d+[.)])\s+|-{2,}\s*)+/;
-const TRAILING_NOISE =
-  /\s*(?:[([]\s*\d+(?:\.\d+)?\s*(?:ms|s|sec|secs|seconds|m|min|%)\s*[)\]]|[([]\d+ tests?[^)\]]*[)\]]|\d+(?:\.\d+)?\s*ms)$/i;
 
 const statusOf = (word: string): Status => (/^(?:pass|ok|[✓✔✅☑√🟢])/iu.test(word) ? 'pass' : 'fail');
 
-function stripTrailingNoise(text: string): string {
-  let result = text.trim();
-  for (let previous = ''; previous !== result;) {
-    previous = result;
-    result = result.replace(TRAILING_NOISE, '').trim();
-  }
-  return result;
-}
-
 /** A test's name as written, without a reason after ": " or " - ", durations, or emphasis. */
 function cleanName(raw: string): string {
-  const name = stripTrailingNoise(raw.split(/:\s|\s[-–—]\s/)[0] ?? '')
-    .replace(/^[*_`"']+|[*_`"']+$/g, '')
-    .trim();
-  if (name.length <= MAX_TEST_NAME_LENGTH) return name;
-  let end = MAX_TEST_NAME_LENGTH - 1;
-  const last = name.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${name.slice(0, end)}…`;
+  const name = trimEmphasis(stripTrailingNoise(raw.split(/:\s|\s[-–—]\s/)[0] ?? '')).trim();
+  return truncateText(name, MAX_TEST_NAME_LENGTH);
 }
 
 const testLine = (status: Status, raw: string, by: TestLine['by']): TestLine | null => {
@@ -162,9 +144,9 @@ function readTestLine(line: string): TestLine | null {
     return testLine(statusOf(lead[1] ?? lead[2] ?? ''), rest, 'word');
   }
   const trimmed = stripTrailingNoise(body);
-  const trail = TRAIL_SEPARATED.exec(trimmed) ?? TRAIL_CAPITALS.exec(trimmed);
+  const trail = trailingResult(trimmed);
   if (!trail || looksLikeSummary(trimmed)) return null;
-  return testLine(statusOf(trail[2] ?? ''), trail[1] ?? '', 'word');
+  return testLine(statusOf(trail.word), trail.name, 'word');
 }
 
 /** The section a heading opens: results listed under "## Failed tests" are failures. */

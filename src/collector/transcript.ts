@@ -4,6 +4,8 @@
  * SPEC 1.5) turned into a token sample. Only assistant lines carry usage; every other line type
  * (user, summary, system, file-history-snapshot...) is skipped without complaint.
  */
+import { truncateText } from './json-text.js';
+import { MAX_NAME_LENGTH, MAX_PATH_LENGTH } from './limits.js';
 import type { TokenSample } from './types.js';
 
 /** Lines longer than this are reported, never parsed: no real response needs that much. */
@@ -30,6 +32,9 @@ function tokenCount(usage: Record<string, unknown>, field: string, required: boo
     return { ok: false, reason: `usage.${field} is not a number` };
   }
   if (value < 0) return { ok: false, reason: `usage.${field} is negative` };
+  // Beyond 2^53 a number is no longer exact: no request used that many tokens.
+  if (!Number.isSafeInteger(value))
+    return { ok: false, reason: `usage.${field} is not a whole number below 2^53` };
   return { ok: true, value };
 }
 
@@ -42,6 +47,15 @@ export const requestKey = (requestId: string | null): string | null =>
   requestId ? `req:${requestId}` : null;
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** Ids and model names are cut to {@link MAX_NAME_LENGTH}; no real one is longer. */
+const name = (value: unknown): string | null => {
+  const found = text(value);
+  return found === null ? null : truncateText(found, MAX_NAME_LENGTH);
+};
+
+/** Transcript times past year 9999 (or before 1970) are no real request's. */
+const LATEST_MS = Date.UTC(10000, 0, 1);
 
 /**
  * Parses one transcript line (without its newline). A streamed response is written as several
@@ -72,10 +86,10 @@ export function parseTranscriptLine(line: string): TranscriptLine {
     // Lines of another type never carry usage; lines without a type are read only if they do.
     if (parsed.type !== undefined || usage === null) return SKIP;
   }
-  const model = text(message?.model) ?? 'unknown';
+  const model = name(message?.model) ?? 'unknown';
   if (model === SYNTHETIC_MODEL) return SKIP;
   if (usage === null) return problem(message === null ? 'no message' : 'no usage');
-  const messageId = text(message?.id);
+  const messageId = name(message?.id);
   if (messageId === null) return problem('no message id');
 
   const input = tokenCount(usage, 'input_tokens', true);
@@ -89,7 +103,7 @@ export function parseTranscriptLine(line: string): TranscriptLine {
 
   if (typeof parsed.timestamp !== 'string') return problem('no timestamp');
   const at = Date.parse(parsed.timestamp);
-  if (Number.isNaN(at)) return problem('invalid timestamp');
+  if (Number.isNaN(at) || at < 0 || at >= LATEST_MS) return problem('invalid timestamp');
 
   // Older Claude Code versions wrote the price they computed; newer ones leave it to us.
   const cost = parsed.costUSD;
@@ -98,10 +112,13 @@ export function parseTranscriptLine(line: string): TranscriptLine {
   return {
     kind: 'sample',
     sample: {
-      key: requestKey(text(parsed.requestId)) ?? `msg:${messageId}`,
+      key: requestKey(name(parsed.requestId)) ?? `msg:${messageId}`,
       source: 'transcript',
-      claudeSessionId: text(parsed.sessionId),
-      cwd: text(parsed.cwd),
+      claudeSessionId: name(parsed.sessionId),
+      cwd:
+        typeof parsed.cwd === 'string' && parsed.cwd !== ''
+          ? truncateText(parsed.cwd, MAX_PATH_LENGTH)
+          : null,
       project: null,
       at,
       model,
@@ -112,7 +129,7 @@ export function parseTranscriptLine(line: string): TranscriptLine {
       costUsd,
       sidechain: parsed.isSidechain === true,
       // Subagent transcripts name their agent on every line (`agentId`).
-      agentId: parsed.isSidechain === true ? text(parsed.agentId) : null,
+      agentId: parsed.isSidechain === true ? name(parsed.agentId) : null,
     },
   };
 }

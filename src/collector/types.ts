@@ -36,11 +36,16 @@ export interface PhaseRecord {
   phaseEndedAt: string | null;
   /** Every field the parser did not map, kept as written (SPEC 1.1: never fail on them). */
   extra: Record<string, unknown>;
+  /**
+   * What the parser had to leave out: fields present but unreadable (a number outside the safe
+   * range, a date that is not one) and lists cut to their cap. Shown on the session (SPEC 7).
+   */
+  warnings: string[];
 }
 
 /** Why a source could not be read. */
 export type ParseProblemCode =
-  'empty' | 'invalid-json' | 'not-object' | 'too-large' | 'unreadable' | 'invalid-fields';
+  'empty' | 'invalid-json' | 'not-object' | 'too-large' | 'too-deep' | 'unreadable' | 'invalid-fields';
 
 export interface ParseProblem {
   code: ParseProblemCode;

@@ -13,6 +13,7 @@ import type {
   TokenCounts,
   TokenPoint,
 } from '../shared/metrics.js';
+import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../collector/limits.js';
 import type { TokenSample } from '../collector/types.js';
 
 /** What aggregation needs of the price table. */
@@ -34,7 +35,10 @@ export interface AggregateInput {
 }
 
 const BUCKETS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 86_400].map((s) => s * 1000);
+const DAY_MS = 86_400_000;
 const MAX_POINTS = 120;
+/** Samples outside these times cannot be drawn as dates (the parsers already refuse them). */
+const LATEST_MS = Date.UTC(10000, 0, 1);
 /** How many iterations running a test must fail before it is called stuck. */
 export const STUCK_AFTER = 3;
 
@@ -92,8 +96,38 @@ export function stuckTests(iterations: readonly TestIteration[]): string[] {
   return last[0]!.failing.filter((name) => last.every((it) => it.failing.includes(name)));
 }
 
+/** The narrowest bucket that draws the span in at most {@link MAX_POINTS} points (whole days past a day). */
 function bucketFor(spanMs: number): number {
-  return BUCKETS_MS.find((bucket) => spanMs / bucket <= MAX_POINTS) ?? BUCKETS_MS.at(-1)!;
+  return (
+    BUCKETS_MS.find((bucket) => spanMs / bucket <= MAX_POINTS) ??
+    Math.ceil(spanMs / MAX_POINTS / DAY_MS) * DAY_MS
+  );
+}
+
+type ModelCounts = TokenCounts & { priced: boolean };
+
+const COUNTS = ['input', 'output', 'cacheRead', 'cacheWrite', 'total', 'requests'] as const;
+
+/**
+ * One row per model, the largest first; past {@link MAX_MODELS} models, the smallest are
+ * counted together in one last row that says how many it holds, so a session that names
+ * thousands of models still sends a short list.
+ */
+function modelRows(byModel: Map<string, ModelCounts>): SessionMetrics['tokens']['byModel'] {
+  const rows = [...byModel.entries()]
+    .sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : 1))
+    .map(([model, { priced, ...counts }]) => ({ model, priced, ...counts }));
+  if (rows.length > MAX_MODELS) {
+    const rest = rows.splice(MAX_MODELS - 1);
+    const other = { model: `other (${rest.length} models)`, priced: true, ...emptyCounts() };
+    for (const row of rest) {
+      for (const count of COUNTS) other[count] += row[count];
+      other.costUsd = other.costUsd === null || row.costUsd === null ? null : other.costUsd + row.costUsd;
+      other.priced &&= row.priced;
+    }
+    rows.push(other);
+  }
+  return rows.map(({ model, priced, ...counts }) => ({ model, priced, ...tidy(counts) }));
 }
 
 export function aggregateMetrics({
@@ -104,11 +138,13 @@ export function aggregateMetrics({
   iterations,
   currentIteration,
 }: AggregateInput): SessionMetrics {
-  const sorted = [...samples].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  const sorted = samples
+    .filter((s) => s.at >= 0 && s.at < LATEST_MS)
+    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
   const totals = emptyCounts();
   const subagent = emptyCounts();
   const byPhase = new Map<number, TokenCounts>();
-  const byModel = new Map<string, TokenCounts & { priced: boolean }>();
+  const byModel = new Map<string, ModelCounts>();
   const starts = phases.map((p) => (p.startedAt ? Date.parse(p.startedAt) : Number.NaN));
   const ends = phases.map((p) => (p.endedAt ? Date.parse(p.endedAt) : Number.POSITIVE_INFINITY));
 
@@ -146,8 +182,9 @@ export function aggregateMetrics({
 
   const series: TokenPoint[] = [];
   if (points.size > 0) {
-    const lo = Math.min(...points.keys());
-    const hi = Math.max(...points.keys());
+    // Samples are in time order, so the first and last buckets are the lowest and highest.
+    const lo = Math.floor(first / bucketMs) * bucketMs;
+    const hi = Math.floor(sorted.at(-1)!.at / bucketMs) * bucketMs;
     for (let at = lo; at <= hi; at += bucketMs) {
       series.push(
         points.get(at) ?? {
@@ -175,9 +212,7 @@ export function aggregateMetrics({
     tokens: {
       ...tidy(totals),
       byPhase: phaseRows,
-      byModel: [...byModel.entries()]
-        .sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : 1))
-        .map(([model, { priced, ...counts }]) => ({ model, priced, ...tidy(counts) })),
+      byModel: modelRows(byModel),
       series,
       bucketMs,
       subagent: tidy(subagent),
@@ -190,9 +225,14 @@ export function aggregateMetrics({
       model: latest?.model ?? null,
     },
     tests: {
-      iterations: [...iterations].sort((a, b) => a.iteration - b.iteration),
+      // A build can write a results file per iteration number: only the latest are shown.
+      iterations: [...iterations].sort((a, b) => a.iteration - b.iteration).slice(-MAX_TEST_ITERATIONS),
       current:
-        currentIteration ?? (iterations.length > 0 ? Math.max(...iterations.map((i) => i.iteration)) : null),
+        currentIteration ??
+        iterations.reduce<number | null>(
+          (most, it) => (most === null || it.iteration > most ? it.iteration : most),
+          null,
+        ),
       stuck: stuckTests(iterations),
     },
   };

@@ -45,21 +45,22 @@ const FINAL_PHASE_NAMES: readonly string[] = ['Feedback', 'GitHub Integration'];
 /**
  * Other names builds have used for the same phases. Keys are {@link phaseKey}s; a name that is
  * neither canonical nor listed here is still shown, it just has no known place in the pipeline.
+ * A `Map`, never an object: a phase named "constructor" must not find `Object.prototype`'s.
  */
-const PHASE_ALIASES: Readonly<Record<string, string>> = {
-  analysis: 'Codebase Analysis',
-  codebase: 'Codebase Analysis',
-  scouting: 'Scout',
-  architecture: 'Architect',
-  build: 'Builder',
-  building: 'Builder',
-  tests: 'Test',
-  testing: 'Test',
-  screenshots: 'Screenshot',
-  docs: 'Documentation',
-  deployment: 'Deploy',
-  github: 'GitHub Integration',
-};
+const PHASE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['analysis', 'Codebase Analysis'],
+  ['codebase', 'Codebase Analysis'],
+  ['scouting', 'Scout'],
+  ['architecture', 'Architect'],
+  ['build', 'Builder'],
+  ['building', 'Builder'],
+  ['tests', 'Test'],
+  ['testing', 'Test'],
+  ['screenshots', 'Screenshot'],
+  ['docs', 'Documentation'],
+  ['deployment', 'Deploy'],
+  ['github', 'GitHub Integration'],
+]);
 
 /**
  * A key under which phase names compare equal whatever their case, spacing or punctuation:
@@ -82,7 +83,7 @@ const PHASES_BY_KEY: ReadonlyMap<string, CanonicalPhase> = new Map(
  */
 export function canonicalPhase(name: string): CanonicalPhase | undefined {
   const key = phaseKey(name);
-  const alias = PHASE_ALIASES[key];
+  const alias = PHASE_ALIASES.get(key);
   return PHASES_BY_KEY.get(alias === undefined ? key : phaseKey(alias));
 }
 

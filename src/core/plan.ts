@@ -8,6 +8,7 @@
  * failed phase blocks every later phase that has not run; the same holds for builder tasks and
  * their `dependsOn`. Pure: a `Session` and a task list in, a plan out.
  */
+import { MAX_PHASES } from '../collector/phase-file.js';
 import type { BuildTask } from '../collector/side-files.js';
 import { CANONICAL_PHASES, canonicalPhase, phaseKey, statusOutcome } from './phases.js';
 import type { PhaseSpan, PlanPhase, PlanStatus, PlanTask, Session } from '../shared/protocol.js';
@@ -61,6 +62,13 @@ function entryFor(name: string, index: number | null, number: string | null): En
   };
 }
 
+/**
+ * Phases a plan shows at most: a session's timeline and its completed list hold at most
+ * {@link MAX_PHASES} each, plus the current phase. A session stored before those caps is cut
+ * here, so ordering (quadratic in this small number) stays cheap.
+ */
+const MAX_PLAN_PHASES = 2 * MAX_PHASES + 1;
+
 /** The phases this session mentions, in the order it ran them. */
 function seenEntries(session: Session): Entry[] {
   const seen = new Map<string, Entry>();
@@ -69,6 +77,7 @@ function seenEntries(session: Session): Entry[] {
     const key = keyOf(name);
     let entry = seen.get(key);
     if (!entry) {
+      if (seen.size >= MAX_PLAN_PHASES) return undefined;
       entry = entryFor(name, index, number);
       seen.set(key, entry);
     }
@@ -140,16 +149,18 @@ function ranStatus(entry: Entry, session: Session, isCurrent: boolean): PlanStat
 }
 
 /**
- * Why a phase that has not run is blocked: the nearest earlier phase that ran, if it failed.
- * Phases that were only skipped in between do not stand in the way.
+ * For each phase, why it is blocked if it has not run: the nearest earlier phase that ran, if
+ * it failed. Phases that were only skipped in between do not stand in the way. One pass.
  */
-function failedBefore(at: number, entries: Entry[], ran: (PlanStatus | null)[]): string | null {
-  for (let i = at - 1; i >= 0; i--) {
-    const status = ran[i];
-    if (status === null || status === undefined || status === 'skipped') continue;
-    return status === 'failed' ? `${entries[i]?.name ?? 'a phase'} failed` : null;
-  }
-  return null;
+function failuresBefore(entries: readonly Entry[], ran: readonly (PlanStatus | null)[]): (string | null)[] {
+  const reasons: (string | null)[] = [];
+  let last: string | null = null;
+  ran.forEach((status, i) => {
+    reasons.push(last);
+    if (status === null || status === 'skipped') return;
+    last = status === 'failed' ? `${entries[i]?.name ?? 'a phase'} failed` : null;
+  });
+  return reasons;
 }
 
 function sumDurations(spans: PhaseSpan[]): number | null {
@@ -160,25 +171,47 @@ function sumDurations(spans: PhaseSpan[]): number | null {
 const FINISHED_TASK: ReadonlySet<PlanStatus> = new Set(['completed', 'failed', 'skipped']);
 
 /**
+ * The failed task each task waits on, directly or through unfinished ones: spread outward from
+ * every failed task along "is depended on by" links, each task visited once, so a long chain or
+ * a cycle in a hand-written file costs no more than its links.
+ */
+function failureRoots(tasks: readonly BuildTask[]): Map<string, string> {
+  const dependents = new Map<string, BuildTask[]>();
+  for (const task of tasks) {
+    for (const id of task.dependsOn) {
+      if (id === task.id) continue;
+      const list = dependents.get(id);
+      if (list) list.push(task);
+      else dependents.set(id, [task]);
+    }
+  }
+  const roots = new Map<string, string>();
+  const queue: string[] = [];
+  for (const task of tasks) {
+    if (task.status === 'failed' && !roots.has(task.id)) {
+      roots.set(task.id, task.id);
+      queue.push(task.id);
+    }
+  }
+  for (let next = 0; next < queue.length; next++) {
+    const id = queue[next]!;
+    const root = roots.get(id)!;
+    for (const task of dependents.get(id) ?? []) {
+      if (roots.has(task.id) || FINISHED_TASK.has(task.status)) continue;
+      roots.set(task.id, root);
+      queue.push(task.id);
+    }
+  }
+  return roots;
+}
+
+/**
  * Builder's tasks with their dependencies followed: a task that is not finished and depends,
  * directly or through other tasks, on one that failed is blocked, and says which.
  */
 export function planTasks(tasks: readonly BuildTask[]): PlanTask[] {
   const byId = new Map(tasks.map((task) => [task.id, task]));
-  // The failed task each task waits on, directly or through unfinished ones. Spread to a fixed
-  // point rather than by recursion, so cycles and long chains in a hand-written file are harmless.
-  const roots = new Map<string, string>();
-  for (const task of tasks) if (task.status === 'failed') roots.set(task.id, task.id);
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const task of tasks) {
-      if (roots.has(task.id) || FINISHED_TASK.has(task.status)) continue;
-      const dep = task.dependsOn.find((id) => id !== task.id && roots.has(id));
-      if (dep === undefined) continue;
-      roots.set(task.id, roots.get(dep) ?? dep);
-      changed = true;
-    }
-  }
+  const roots = failureRoots(tasks);
   return tasks.map((task): PlanTask => {
     const base: PlanTask = {
       id: task.id,
@@ -225,12 +258,13 @@ export function buildPlan(session: Session, tasks: readonly BuildTask[] | null):
     if (status !== null) reached = i;
   });
   const plannedTasks = tasks === null ? [] : planTasks(tasks);
+  const blockers = failuresBefore(entries, ran);
 
   return entries.map((entry, i): PlanPhase => {
     let status = ran[i] ?? null;
     let reason: string | null = status === 'skipped' ? NOT_RUN : null;
     if (status === null) {
-      const failure = failedBefore(i, entries, ran);
+      const failure = blockers[i] ?? null;
       if (failure !== null) [status, reason] = ['blocked', failure];
       else if (i < reached || session.state === 'completed') [status, reason] = ['skipped', NOT_RUN];
       else if (session.state === 'failed') [status, reason] = ['blocked', 'build failed'];

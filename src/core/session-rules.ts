@@ -4,9 +4,10 @@
  * "Identity", SPEC 2 "Fresh live beats checkpoint"). No I/O and no clock of their own:
  * callers pass `now`, so every rule is tested with plain values.
  */
-import type { PhaseSpan, Session, SessionState } from '../shared/protocol.js';
-import { compactTimestamp, slugify } from '../collector/phase-file.js';
-import { canonicalPhase, isFinalPhase, phaseKey, statusOutcome } from './phases.js';
+import type { Session, SessionState, SourceWarning } from '../shared/protocol.js';
+import { compactTimestamp, MAX_PHASES, slugify, truncateText } from '../collector/phase-file.js';
+import { canonicalPhase, isFinalPhase, statusOutcome } from './phases.js';
+import { completedPhases, stepTimeline } from './timeline.js';
 import type { PhaseObservation, PhaseRecord } from '../collector/types.js';
 
 /** What the registry remembers about a session besides the session itself. */
@@ -122,85 +123,22 @@ function estimateProgress(record: PhaseRecord, state: SessionState): number | nu
   return null;
 }
 
-function span(name: string, record: PhaseRecord | null, startedAt: string | null): PhaseSpan {
-  const canonical = canonicalPhase(name);
-  const ownNumber =
-    record !== null && record.currentPhase !== null && phaseKey(record.currentPhase) === phaseKey(name);
-  return {
-    name,
-    number: ownNumber ? record.phaseNumber : (canonical?.number ?? null),
-    index: ownNumber ? record.phaseIndex : (canonical?.index ?? null),
-    status: 'running',
-    startedAt,
-    endedAt: null,
-    durationMs: null,
-  };
-}
-
-function close(phase: PhaseSpan, status: PhaseSpan['status'], at: string): void {
-  phase.status = status;
-  phase.endedAt = phase.endedAt ?? at;
-  phase.durationMs = phase.startedAt
-    ? Math.max(0, Date.parse(phase.endedAt) - Date.parse(phase.startedAt))
-    : null;
-}
-
 /**
- * Moves a phase timeline forward by one record: the phase that was running ends when another
- * starts, `phases_completed` fills in phases never seen running, and the current phase takes
- * the record's outcome. Returns a new array; the input is not changed.
+ * The session's warnings after an observation: its source's earlier warning goes, and what
+ * the parser or the caps left out of this one is shown in its place. An unchanged warning
+ * keeps its time, so rewriting the same file is still no change.
  */
-export function advanceTimeline(
-  previous: readonly PhaseSpan[],
-  record: PhaseRecord,
+function warningsAfter(
+  previous: readonly SourceWarning[],
+  file: string,
+  reasons: readonly string[],
   atIso: string,
-): PhaseSpan[] {
-  const phases = previous.map((phase) => ({ ...phase }));
-  const find = (name: string) => {
-    const key = phaseKey(name);
-    for (let i = phases.length - 1; i >= 0; i--) if (phaseKey(phases[i]!.name) === key) return phases[i];
-    return undefined;
-  };
-  const current = record.currentPhase?.trim() || null;
-  const currentKey = current ? phaseKey(current) : null;
-
-  for (const name of record.phasesCompleted) {
-    const known = find(name);
-    if (known) {
-      if (known.status === 'running') close(known, 'completed', atIso);
-    } else if (phaseKey(name) !== currentKey) {
-      const done = span(name, null, null);
-      done.status = 'completed';
-      const at = current ? phases.findIndex((p) => phaseKey(p.name) === currentKey) : -1;
-      phases.splice(at === -1 ? phases.length : at, 0, done);
-    }
-  }
-  if (!current) return phases;
-
-  for (const phase of phases) {
-    if (phase.status === 'running' && phaseKey(phase.name) !== currentKey) {
-      close(phase, 'completed', record.phaseStartedAt ?? atIso);
-    }
-  }
-  let phase = find(current);
-  if (!phase) {
-    phase = span(current, record, record.phaseStartedAt ?? atIso);
-    phases.push(phase);
-  } else {
-    if (record.phaseNumber !== null) phase.number = record.phaseNumber;
-    if (record.phaseIndex !== null) phase.index = record.phaseIndex;
-  }
-  const outcome = statusOutcome(record.status);
-  if (outcome === null) {
-    // A retry after a failure (self-healing) reopens the phase it failed in.
-    phase.status = 'running';
-    phase.endedAt = null;
-    phase.durationMs = null;
-  } else if (phase.status === 'running' || phase.status !== outcome) {
-    phase.endedAt = null;
-    close(phase, outcome, record.phaseEndedAt ?? atIso);
-  }
-  return phases;
+): SourceWarning[] {
+  const others = previous.filter((w) => w.file !== file);
+  if (reasons.length === 0) return others;
+  const reason = truncateText(reasons.join('; '));
+  const same = previous.find((w) => w.file === file && w.reason === reason);
+  return [...others, same ?? { file, reason, at: atIso }];
 }
 
 /** A session's content without its change stamp and road, for deciding whether anything changed. */
@@ -231,15 +169,20 @@ export function applyObservation(
   const { record } = observation;
   const atIso = new Date(observation.dataTime).toISOString();
   const state = stateOf(record, observation.complete === true);
-  const phases = advanceTimeline(previous?.phases ?? [], record, atIso);
-  const completed = [...(previous?.phasesCompleted ?? [])];
-  for (const name of [
-    ...record.phasesCompleted,
-    ...phases.filter((p) => p.status === 'completed').map((p) => p.name),
-  ]) {
-    if (!completed.some((known) => phaseKey(known) === phaseKey(name))) completed.push(name);
-  }
-  const keepWarnings = (previous?.warnings ?? []).filter((w) => w.file !== (observation.file ?? 'push'));
+  const timeline = stepTimeline(previous?.phases ?? [], record, atIso);
+  const { phases } = timeline;
+  const completed = completedPhases(previous?.phasesCompleted ?? [], record.phasesCompleted, phases);
+  // What the session shows nowhere: completed phases past its list's cap, and a current phase
+  // past the timeline's (completed phases past the timeline's cap are still in the list).
+  const leftOut = (timeline.currentLeftOut ? 1 : 0) + completed.leftOut;
+  const reasons =
+    leftOut === 0
+      ? record.warnings
+      : [
+          ...record.warnings,
+          `${leftOut} ${leftOut === 1 ? 'phase' : 'phases'} not shown: a session shows at most ${MAX_PHASES}`,
+        ];
+  const warnings = warningsAfter(previous?.warnings ?? [], observation.file ?? 'push', reasons, atIso);
   const next: Session = {
     id: identity.id,
     project,
@@ -250,7 +193,7 @@ export function applyObservation(
     phaseNumber: record.phaseNumber ?? (record.currentPhase ? null : (previous?.phaseNumber ?? null)),
     phaseIndex: record.phaseIndex ?? (record.currentPhase ? null : (previous?.phaseIndex ?? null)),
     phaseTotal: record.phaseTotal ?? (record.currentPhase ? null : (previous?.phaseTotal ?? null)),
-    phasesCompleted: completed,
+    phasesCompleted: completed.names,
     progressDetail: record.progressDetail,
     progressPercent: estimateProgress(record, state),
     testIteration: record.testIteration ?? previous?.testIteration ?? null,
@@ -259,7 +202,7 @@ export function applyObservation(
     endedAt: state === 'completed' || state === 'failed' ? (previous?.endedAt ?? atIso) : null,
     source: observation.source,
     phases,
-    warnings: keepWarnings,
+    warnings,
     tokensTotal: previous?.tokensTotal ?? null,
     costUsd: previous?.costUsd ?? null,
   };

@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { parseAgentUpdate } from '../collector/agent-update.js';
 import { parsePhaseObject } from '../collector/phase-file.js';
 import type { AgentBook } from '../core/agent-book.js';
-import { readBodyText } from './body.js';
+import { readBodyText, readJsonBody } from './body.js';
 import { ApiError } from './errors.js';
 import type { Hub } from '../live/hub.js';
 import type { LogBook } from '../core/log-book.js';
@@ -55,17 +55,9 @@ const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
   'all',
 ]);
 
-/** Reads a request body as text and JSON, turning every failure into a 400 with a code. */
-async function readJson(c: Context, maxBytes: number): Promise<{ text: string; value: unknown }> {
-  const text = await readBodyText(c, maxBytes);
-  if (text.trim() === '')
-    throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
-  try {
-    return { text, value: JSON.parse(text.replace(/^\uFEFF/, '')) };
-  } catch (error) {
-    throw new ApiError(400, 'bad_json', `request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
+/** What an ingest left out, for its reply: a `warnings` list only when there is something to say. */
+const withWarnings = (warnings: readonly string[] | undefined): { warnings?: readonly string[] } =>
+  warnings !== undefined && warnings.length > 0 ? { warnings } : {};
 
 /** A session by id, or the latest run of a project when given a project name. */
 function findSession(registry: SessionRegistry, idOrProject: string): Session {
@@ -156,7 +148,7 @@ export function createApiRoutes({
 
   // SPEC 1.2: Context Foundry's own curl line posts the phase file as is.
   api.post('/phase-update', async (c) => {
-    const { text, value } = await readJson(c, maxBodyBytes);
+    const { text, value } = await readJsonBody(c, maxBodyBytes);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ApiError(400, 'bad_fields', 'body must be a JSON object shaped like current-phase.json');
     }
@@ -186,6 +178,7 @@ export function createApiRoutes({
       id: session?.id ?? null,
       state: session?.state ?? null,
       changed: result.status === 'changed',
+      ...withWarnings(record.warnings),
     });
   });
 
@@ -200,7 +193,7 @@ export function createApiRoutes({
 
   // SPEC 1.7: per-agent status. An update for a session not seen yet is kept until it appears.
   api.post('/agent-update', async (c) => {
-    const { value } = await readJson(c, maxBodyBytes);
+    const { value } = await readJsonBody(c, maxBodyBytes);
     const parsed = parseAgentUpdate(value);
     if (!parsed.ok) throw new ApiError(400, 'bad_fields', parsed.problem.message);
     const result = agents.apply(parsed.value, 'push');
@@ -212,6 +205,7 @@ export function createApiRoutes({
           agent_id: parsed.value.agentId,
           waiting: result.waiting,
           broadcasted_to: 0,
+          ...withWarnings(parsed.value.warnings),
         },
         202,
       );
@@ -223,6 +217,7 @@ export function createApiRoutes({
       agent_status: result.agent.status,
       changed: result.changed,
       broadcasted_to: result.changed ? hub.audience(result.agent.sessionId) : 0,
+      ...withWarnings(parsed.value.warnings),
     });
   });
 
@@ -232,7 +227,7 @@ export function createApiRoutes({
     const type = c.req.header('content-type') ?? '';
     let entry: { level?: unknown; text?: unknown; message?: unknown; type?: unknown } | string;
     if (type.includes('json')) {
-      const { value } = await readJson(c, maxBodyBytes);
+      const { value } = await readJsonBody(c, maxBodyBytes);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new ApiError(
           400,

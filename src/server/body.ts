@@ -1,8 +1,9 @@
 /**
  * @module
  * Request bodies for the ingest routes, read straight from Node's request stream with a size
- * limit (SPEC 4: 413 beyond it). This skips building a web `ReadableStream` per request, which
- * was the largest single cost of a push.
+ * limit (SPEC 4: 413 beyond it), and parsed as JSON with a depth limit (400 `too_deep` beyond
+ * it: `JSON.parse` copes with any depth, but every walk after it would not). Reading the stream
+ * directly skips building a web `ReadableStream` per request, the largest single cost of a push.
  *
  * A body over the limit is still read to its end (and thrown away) before the 413 goes out: a
  * server that answers and closes while the client is still sending makes the client's next write
@@ -11,6 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../collector/json-text.js';
 import { ApiError } from './errors.js';
 
 /** How much of an oversized body is read and dropped so its client can read the 413; beyond it the connection is closed. */
@@ -74,4 +76,32 @@ function readLimited(incoming: IncomingMessage, maxBytes: number): Promise<Buffe
     incoming.once('error', onError);
     incoming.once('close', onClose);
   });
+}
+
+/**
+ * Parses a body as JSON (a BOM dropped), refusing invalid JSON (400 `bad_json`) and JSON nested
+ * more than {@link MAX_JSON_DEPTH} levels deep (400 `too_deep`). `what` names the body in the
+ * messages ("request body", "OTLP body").
+ */
+export function parseJsonBody(text: string, what = 'request body'): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new ApiError(400, 'bad_json', `${what} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (nestsDeeperThan(body)) {
+    throw new ApiError(400, 'too_deep', `${what} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  return value;
+}
+
+/** Reads a request body as text and JSON, turning every failure into a 400 with a code. */
+export async function readJsonBody(c: Context, maxBytes: number): Promise<{ text: string; value: unknown }> {
+  const text = await readBodyText(c, maxBytes);
+  if (text.trim() === '') {
+    throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
+  }
+  return { text, value: parseJsonBody(text) };
 }

@@ -210,7 +210,7 @@ export function parseConfig(
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    // Own keys only, so that `--constructor` or `--__proto__` is an unknown option rather than an inherited one.
+    // Own keys only: "--constructor" or "--__proto__" is an unknown option, not Object.prototype's.
     const spec = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
     if (!spec) return fail(`unknown option --${name} (try --help)`);
     let text: string;

@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export type ErrorCode =
   | 'bad_json'
+  | 'too_deep'
   | 'bad_fields'
   | 'bad_query'
   | 'not_found'

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Clock } from '../shared/clock.js';
 import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
-import { readBodyText } from './body.js';
+import { parseJsonBody, readBodyText } from './body.js';
 import { ApiError } from './errors.js';
 import type { Hub } from '../live/hub.js';
 import type { LogBook } from '../core/log-book.js';
@@ -42,12 +42,7 @@ async function readOtlpJson(c: Context, maxBytes: number): Promise<unknown> {
       'compressed OTLP is not accepted: unset OTEL_EXPORTER_OTLP_COMPRESSION',
     );
   }
-  const text = await readBodyText(c, maxBytes);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ApiError(400, 'bad_json', `OTLP body is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonBody(await readBodyText(c, maxBytes), 'OTLP body');
 }
 
 function partialSuccess(

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_LIST_ENTRIES, TRUNCATED } from '../../src/collector/limits.js';
 import {
   parseCheckpoint,
   parseCheckpointFolderName,
@@ -181,5 +182,44 @@ describe('parseCheckpointFolderName', () => {
     ['weather-app_2026112_140211', null],
   ])('%j → %j', (name, expected) => {
     expect(parseCheckpointFolderName(name)).toEqual(expected);
+  });
+});
+
+describe('parseCheckpoint: hostile state files', () => {
+  const parse = (state: Record<string, unknown>, progress: unknown = null) => {
+    const result = parseCheckpoint({
+      folderName: 'hostile_20261120_140211',
+      stateText: JSON.stringify(state),
+      progressText: progress === null ? null : JSON.stringify(progress),
+      complete: false,
+    });
+    if (!result.ok) throw new Error(result.problem.message);
+    return result.value;
+  };
+
+  it('refuses an iteration count beyond 2^53 and shows why on the record', () => {
+    const { record } = parse({ project_name: 'hostile', iterations: 2 ** 60 });
+    expect(record.testIteration).toBeNull();
+    expect(record.warnings).toEqual([`state.json: could not read iterations ${2 ** 60}`]);
+  });
+
+  it('keeps the first failed attempts of a runaway list, and its last note from the end', () => {
+    const attempts = Array.from({ length: 50_000 }, (_, i) => ({ iteration: i, error: 'boom' }));
+    const notes = [...Array.from({ length: 50_000 }, () => ''), 'last words'];
+    const { record } = parse({ project_name: 'hostile', failed_attempts: attempts }, { notes });
+    const kept = record.extra['failed_attempts'] as unknown[];
+    expect(kept).toHaveLength(MAX_LIST_ENTRIES + 1);
+    expect(kept.at(-1)).toBe(`${TRUNCATED} ${50_000 - MAX_LIST_ENTRIES} more entries`);
+    expect(record.progressDetail).toBe('last words');
+  });
+
+  it('refuses a state.json nested 10,000 levels deep', () => {
+    const result = parseCheckpoint({
+      folderName: 'hostile_20261120_140211',
+      stateText: `{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+      progressText: null,
+      complete: false,
+    });
+    expect(result).toMatchObject({ ok: false, problem: { code: 'too-deep' } });
   });
 });

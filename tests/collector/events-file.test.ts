@@ -8,6 +8,7 @@ import {
   parseEventLine,
   parseEventLog,
 } from '../../src/collector/events-file.js';
+import { TRUNCATED } from '../../src/collector/limits.js';
 import type { BuildEvent } from '../../src/collector/events-file.js';
 
 const fixture = (name: string): Promise<string> =>
@@ -133,7 +134,7 @@ describe('parseEventLine: one readable line per event type', () => {
     });
     expect(event.text.startsWith('first second third x')).toBe(true);
     expect(event.text).toHaveLength(MAX_EVENT_TEXT_LENGTH);
-    expect(event.text.endsWith('…')).toBe(true);
+    expect(event.text.endsWith(TRUNCATED)).toBe(true);
   });
 
   it('reads a line of almost 1 MB, cutting its text', () => {
@@ -247,5 +248,19 @@ describe('parseEventLog, orderEvents and dedupeEvents on a drifting log', () => 
       'unnumbered',
       'unnumbered',
     ]);
+  });
+});
+
+describe('parseEventLine: hostile lines', () => {
+  it('reads a level named like an Object.prototype member as no level at all', () => {
+    for (const level of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const event = eventOf({ type: 'log_line', data: { line: 'hello', level } });
+      expect(event.level).toBe('info');
+    }
+  });
+
+  it('refuses a line nested 10,000 levels deep as a problem', () => {
+    const line = `{"type":"log_line","data":{"message":${'{"message":'.repeat(10_000)}"x"${'}'.repeat(10_000)}}}`;
+    expect(parseEventLine(line)).toEqual({ kind: 'problem', reason: 'nested more than 64 levels deep' });
   });
 });

@@ -7,6 +7,8 @@ import {
   type OtlpTokenPoint,
 } from '../../src/collector/otlp.js';
 import type { TokenSample } from '../../src/collector/types.js';
+import { MAX_MODELS } from '../../src/collector/limits.js';
+import { OTHER_MODELS } from '../../src/collector/otlp-accumulator.js';
 
 type Json = Record<string, unknown>;
 const fixture = async (name: string): Promise<Json> =>
@@ -450,5 +452,78 @@ describe('OtlpMetricAccumulator', () => {
     totals.addAll(parseOtlpMetrics(await fixture('metrics-delta.json')).points);
     totals.forget(SESSION);
     expect(totals.totals().map((t) => t.sessionId)).toEqual(['0b7d5c3a-91e4-4f26-8a1d-5e9c2f7b4a60']);
+  });
+});
+
+describe('OTLP: hostile bodies', () => {
+  const request = (extra: Json[], record: Json = {}) =>
+    logsBody(
+      [
+        str('event.name', 'api_request'),
+        str('session.id', SESSION),
+        str('model', SONNET),
+        str('event.timestamp', '2026-11-20T14:05:12.345Z'),
+        ...extra,
+      ],
+      record,
+    );
+
+  it('refuses token counts beyond 2^53', () => {
+    const result = parseOtlpLogs(request([{ key: 'input_tokens', value: { intValue: '9007199254740993' } }]));
+    expect(result.samples).toEqual([]);
+    expect(result.problems).toEqual([
+      'resourceLogs[0].scopeLogs[0].logRecords[0].attributes[4] (input_tokens): expected a whole number below 2^53, got "9007199254740993"',
+    ]);
+  });
+
+  it('refuses a time after the year 9999', () => {
+    const body = logsBody([str('event.name', 'user_prompt')], { timeUnixNano: '9'.repeat(30) });
+    const result = parseOtlpLogs(body);
+    expect(result.events).toEqual([]);
+    expect(result.problems[0]).toMatch(/timeUnixNano: expected nanoseconds since the epoch/);
+  });
+
+  it('keeps an attribute named "__proto__" as an attribute', () => {
+    const body = logsBody([
+      str('event.name', 'tool_result'),
+      str('__proto__', 'x'),
+      str('constructor', 'y'),
+      str('event.timestamp', '2026-11-20T14:05:12.345Z'),
+    ]);
+    const [event] = parseOtlpLogs(body).events;
+    expect(Object.getPrototypeOf(event!.attributes)).toBe(Object.prototype);
+    expect(Object.entries(event!.attributes)).toEqual([
+      ['event.name', 'tool_result'],
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['event.timestamp', '2026-11-20T14:05:12.345Z'],
+    ]);
+  });
+
+  it('reports a value nested past the depth limit instead of walking it', () => {
+    let value: Json = { stringValue: 'bottom' };
+    for (let i = 0; i < 10_000; i++) value = { arrayValue: { values: [value] } };
+    const result = parseOtlpLogs(logsBody([str('event.name', 'tool_result'), { key: 'deep', value }]));
+    expect(result.problems.some((line) => line.endsWith('nested more than 64 levels deep'))).toBe(true);
+  });
+
+  it('counts the models of a session beyond 32 as one', () => {
+    const totals = new OtlpMetricAccumulator();
+    for (let i = 0; i < 1_000; i++) {
+      totals.add({
+        sessionId: SESSION,
+        project: null,
+        model: `hostile-${i}`,
+        kind: 'input',
+        value: 1,
+        temporality: 'delta',
+        startAt: i,
+        at: i + 1,
+      });
+    }
+    const rows = totals.totalsFor(SESSION);
+    expect(rows).toHaveLength(MAX_MODELS + 1);
+    expect(rows.find((row) => row.model === OTHER_MODELS)?.input).toBe(1_000 - MAX_MODELS);
+    expect(rows.reduce((sum, row) => sum + row.input, 0)).toBe(1_000);
   });
 });

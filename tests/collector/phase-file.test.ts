@@ -11,6 +11,14 @@ import {
   parseTimestamp,
   slugify,
 } from '../../src/collector/phase-file.js';
+import {
+  MAX_LIST_ENTRIES,
+  MAX_NAME_LENGTH,
+  MAX_PHASE_NUMBER_LENGTH,
+  MAX_PHASES,
+  MAX_STATUS_LENGTH,
+  TRUNCATED,
+} from '../../src/collector/limits.js';
 import type { PhaseRecord } from '../../src/collector/types.js';
 
 const fixture = (name: string): Promise<string> =>
@@ -170,7 +178,7 @@ describe('parsePhaseFile: every drift in SPEC 1.1 reads as the same record', () 
     });
     expect(result.value.extra).toEqual({ test_iteration: 'abc', started_at: 'yesterday afternoon' });
     expect(fieldWarnings).toEqual([
-      'test_iteration: expected a whole number, got "abc"',
+      'test_iteration: expected a whole number below 2^53, got "abc"',
       'phases_completed: dropped 3 entries that are not text',
       'started_at: expected a date and time, got "yesterday afternoon"',
     ]);
@@ -237,7 +245,7 @@ describe('parsePhaseFile: files that cannot be read say why', () => {
       code: 'invalid-fields',
       message:
         'no phase fields found (expected current_phase, status, phase_number, ...); ' +
-        'status: expected text, got 5; test_iteration: expected a whole number, got "abc"',
+        'status: expected text, got 5; test_iteration: expected a whole number below 2^53, got "abc"',
     });
   });
 });
@@ -265,8 +273,10 @@ describe('parsePhaseFile: size', () => {
       expect(result.ok).toBe(true);
       if (!result.ok) return;
       expect(result.value.progressDetail).toHaveLength(MAX_TEXT_LENGTH);
-      expect(result.value.progressDetail?.endsWith('x…')).toBe(true);
-      expect(result.value.extra.log).toHaveLength(20_000);
+      expect(result.value.progressDetail?.endsWith(`x${TRUNCATED}`)).toBe(true);
+      // A long list kept as written keeps its first entries and says how many more there were.
+      expect(result.value.extra.log).toHaveLength(MAX_LIST_ENTRIES + 1);
+      expect((result.value.extra.log as string[]).at(-1)).toBe(`${TRUNCATED} 19000 more entries`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -347,5 +357,72 @@ describe('slugify and compactTimestamp', () => {
 
   it('builds the session id the SPEC gives as an example', () => {
     expect(`${slugify('weather-app')}-${compactTimestamp(START)}`).toBe('weather-app-20261120T140211Z');
+  });
+});
+
+describe('parsePhaseFile: hostile files are values or problems, never crashes', () => {
+  const read = (fields: Record<string, unknown>) => {
+    const result = parsePhaseFile(JSON.stringify(fields));
+    if (!result.ok) throw new Error(result.problem.message);
+    return result.value;
+  };
+
+  it('reads Object.prototype names as the text they are', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const record = read({ current_phase: name, status: name, phases_completed: [name, 'Scout'] });
+      expect(record).toMatchObject({ currentPhase: name, phasesCompleted: [name, 'Scout'] });
+    }
+    const keys = parsePhaseFile('{"constructor": 1, "__proto__": {"status": "x"}, "current_phase": "Test"}');
+    expect(keys.ok && keys.value.extra).toEqual(
+      JSON.parse('{"constructor": 1, "__proto__": {"status": "x"}}'),
+    );
+  });
+
+  it('refuses a file nested 10,000 levels deep', () => {
+    const text = `{"current_phase":"Test","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect(parsePhaseFile(text)).toMatchObject({ ok: false, problem: { code: 'too-deep' } });
+  });
+
+  it('keeps the first 64 of 25,000 completed phases and says so', () => {
+    const names = Array.from({ length: 25_000 }, (_, i) => `p${i}`);
+    const record = read({ current_phase: 'Builder', phases_completed: names });
+    expect(record.phasesCompleted).toEqual(names.slice(0, MAX_PHASES));
+    expect(record.warnings).toEqual([`phases_completed: kept the first 64 of 25000 phases`]);
+  });
+
+  it('refuses counts beyond 2^53 with a warning', () => {
+    const record = read({ current_phase: 'Test', test_iteration: 2 ** 53 });
+    expect(record.testIteration).toBeNull();
+    expect(record.warnings).toEqual([`test_iteration: expected a whole number below 2^53, got ${2 ** 53}`]);
+    expect(read({ current_phase: 'Test', test_iteration: 2 ** 53 - 1 }).testIteration).toBe(2 ** 53 - 1);
+  });
+
+  it('cuts a 10 MB progress detail, and long names, status words and phase numbers', () => {
+    const record = read({
+      session_id: 'p'.repeat(10_000),
+      current_phase: 'c'.repeat(10_000),
+      status: 's'.repeat(1_000_000),
+      phase_number: '4'.repeat(10_000),
+      progress_detail: 'x'.repeat(10 * 1024 * 1024),
+      phases_completed: ['n'.repeat(10_000)],
+    });
+    expect(record.progressDetail).toHaveLength(MAX_TEXT_LENGTH);
+    expect(record.progressDetail?.endsWith(TRUNCATED)).toBe(true);
+    for (const name of [record.project, record.currentPhase, record.phasesCompleted[0]]) {
+      expect(name).toHaveLength(MAX_NAME_LENGTH);
+      expect(name?.endsWith(TRUNCATED)).toBe(true);
+    }
+    expect(record.status).toHaveLength(MAX_STATUS_LENGTH);
+    expect(record.phaseNumber).toHaveLength(MAX_PHASE_NUMBER_LENGTH);
+    expect(record).toMatchObject({ phaseIndex: null, phaseTotal: null });
+  });
+
+  it('quotes a huge wrong-typed value in its warning without copying it', () => {
+    const result = parsePhaseFileDetailed(
+      JSON.stringify({ current_phase: 'Test', test_iteration: Array.from({ length: 100_000 }, () => 1) }),
+    );
+    expect(result.fieldWarnings).toEqual([
+      'test_iteration: expected a whole number below 2^53, got [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,...',
+    ]);
   });
 });

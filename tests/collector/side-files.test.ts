@@ -11,6 +11,7 @@ import {
   parseTestIterationCount,
   parseTestResultsFile,
 } from '../../src/collector/side-files.js';
+import { MAX_LIST_ENTRIES, TRUNCATED } from '../../src/collector/limits.js';
 import type { BuildTask, SessionSummary } from '../../src/collector/side-files.js';
 import { renderTestResults } from '../../src/demo/build-files.js';
 import { runSimulation } from '../../src/demo/simulate.js';
@@ -87,7 +88,9 @@ describe('parseSessionSummary', () => {
   it('keeps a long list of created files short', () => {
     const files = Array.from({ length: 5000 }, (_, i) => `src/file-${i}.ts`);
     const parsed = parseSessionSummary(JSON.stringify({ status: 'completed', files_created: files }));
-    expect(parsed.ok && (parsed.value.fields.files_created as string[]).length).toBe(1000);
+    const kept = parsed.ok ? (parsed.value.fields.files_created as string[]) : [];
+    expect(kept).toHaveLength(MAX_LIST_ENTRIES + 1);
+    expect(kept.at(-1)).toBe(`${TRUNCATED} 4000 more entries`);
   });
 
   it.each([
@@ -310,5 +313,50 @@ describe('the files the simulator writes', () => {
         value: { passed: run.passed, failed: run.failed },
       });
     }
+  });
+});
+
+describe('side files: hostile content', () => {
+  it('keeps summary fields named like Object.prototype members as plain fields', () => {
+    const parsed = parseSessionSummary('{"status": "completed", "constructor": 1, "__proto__": {"x": 1}}');
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(Object.getPrototypeOf(parsed.value.fields)).toBe(Object.prototype);
+    expect(Object.keys(parsed.value.fields)).toEqual(['status', 'constructor', '__proto__']);
+    expect(parsed.value.completed).toBe(true);
+  });
+
+  it('drops a count beyond 2^53 rather than show it', () => {
+    const parsed = parseSessionSummary(JSON.stringify({ status: 'completed', tests_passing: 2 ** 60 }));
+    expect(parsed.ok && parsed.value.fields['tests_passing']).toBeNull();
+  });
+
+  it('reads a task status such as "constructor" as queued', () => {
+    const parsed = parseBuildTasks(
+      JSON.stringify([
+        { id: 'a', status: 'constructor' },
+        { id: 'b', status: 'done' },
+      ]),
+    );
+    expect(parsed.ok && parsed.value.map((task) => task.status)).toEqual(['queued', 'completed']);
+  });
+
+  it('refuses a tasks file nested 10,000 levels deep', () => {
+    expect(parseBuildTasks(`[${'['.repeat(10_000)}${']'.repeat(10_000)}]`)).toMatchObject({
+      ok: false,
+      problem: { code: 'too-deep' },
+    });
+  });
+
+  it(`reads at most ${MAX_BUILD_TASKS} tasks keyed by id, and each task's dependencies once`, () => {
+    const tasks = Object.fromEntries(
+      Array.from({ length: 1_000 }, (_, i) => [
+        `t${i}`,
+        { dependencies: Array.from({ length: 500 }, () => 't0') },
+      ]),
+    );
+    const parsed = parseBuildTasks(JSON.stringify({ tasks }));
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(parsed.value).toHaveLength(MAX_BUILD_TASKS);
+    expect(parsed.value[1]?.dependsOn).toEqual(['t0']);
   });
 });

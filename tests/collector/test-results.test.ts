@@ -7,6 +7,7 @@ import {
   parseTestResultsFile,
   testIterationFromFileName,
 } from '../../src/collector/test-results.js';
+import { TRUNCATED } from '../../src/collector/limits.js';
 import type { TestIteration } from '../../src/shared/metrics.js';
 
 const fixture = (name: string): Promise<string> =>
@@ -193,7 +194,7 @@ describe('parseTestResultsFile: empty, unrelated and hostile files', () => {
     expect(parsed.failed).toBe(1);
     expect(parsed.failing).toHaveLength(1);
     expect(parsed.failing[0]).toHaveLength(MAX_TEST_NAME_LENGTH);
-    expect(parsed.failing[0]?.endsWith('…')).toBe(true);
+    expect(parsed.failing[0]?.endsWith(TRUNCATED)).toBe(true);
   });
 
   it(`keeps at most ${MAX_FAILING_NAMES} failing names, without duplicates`, () => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_NAME_LENGTH } from '../../src/collector/limits.js';
 import {
   MAX_LINE_BYTES,
   parseTranscriptChunk,
@@ -250,5 +251,24 @@ describe('TranscriptStream', () => {
     expect(fed.samples.map((s) => s.key)).toEqual(['req:req_2']);
     expect(fed.lines).toBe(3);
     expect(fed.offset).toBe(first.length + 5 * slice.length + tail.length);
+  });
+});
+
+describe('parseTranscriptLine: hostile lines', () => {
+  it('refuses token counts beyond 2^53 instead of adding them up', () => {
+    expect(reasonOf(assistant({}, {}, { input_tokens: 2 ** 62 }))).toBe(
+      'usage.input_tokens is not a whole number below 2^53',
+    );
+    expect(sampleOf(assistant({}, {}, { output_tokens: 2 ** 53 - 1 })).output).toBe(2 ** 53 - 1);
+  });
+
+  it('refuses a time no request had', () => {
+    expect(reasonOf(assistant({ timestamp: '+275760-09-13T00:00:00.000Z' }))).toBe('invalid timestamp');
+  });
+
+  it('cuts a runaway model name and ids', () => {
+    const sample = sampleOf(assistant({ requestId: 'r'.repeat(10_000) }, { model: 'm'.repeat(10_000) }));
+    expect(sample.model).toHaveLength(MAX_NAME_LENGTH);
+    expect(sample.key.length).toBeLessThanOrEqual(MAX_NAME_LENGTH + 4);
   });
 });

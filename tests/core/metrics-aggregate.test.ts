@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseSpan } from '../../src/shared/protocol.js';
 import type { TokenSample } from '../../src/collector/types.js';
+import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../../src/collector/limits.js';
 import {
   aggregateMetrics,
   contextLevel,
@@ -184,5 +185,68 @@ describe('metrics aggregation', () => {
       'warning',
       'critical',
     ]);
+  });
+});
+
+describe('metrics aggregation: hostile sessions stay small', () => {
+  const aggregate = (samples: TokenSample[]) =>
+    aggregateMetrics({ sessionId: 's', samples, phases, prices, iterations: [], currentIteration: null });
+
+  it('folds models beyond the cap into one "other" row that says how many it holds', () => {
+    const samples = Array.from({ length: 5_000 }, (_, i) =>
+      sample(T0 + i, {
+        key: `k${i}`,
+        model: `hostile-${i}`,
+        input: 1,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite: 0,
+      }),
+    );
+    samples.push(sample(T0, { key: 'real', input: 10_000 }));
+    const { tokens } = aggregate(samples);
+    expect(tokens.byModel).toHaveLength(MAX_MODELS);
+    expect(tokens.byModel[0]).toMatchObject({ model: 'claude-sonnet-4-5', priced: true });
+    const other = tokens.byModel.at(-1)!;
+    expect(other).toMatchObject({
+      model: `other (${5_000 - (MAX_MODELS - 2)} models)`,
+      priced: false,
+      costUsd: null,
+    });
+    expect(tokens.byModel.reduce((sum, row) => sum + row.requests, 0)).toBe(5_001);
+    expect(tokens.byModel.reduce((sum, row) => sum + row.input, 0)).toBe(tokens.input);
+  });
+
+  it('draws a span of decades in at most 121 points, and leaves out times that are no dates', () => {
+    const { tokens } = aggregate([
+      sample(0),
+      sample(T0),
+      sample(Date.UTC(9999, 0, 1)),
+      sample(Date.UTC(10000, 0, 1)),
+      sample(-1),
+    ]);
+    expect(tokens.requests).toBe(3);
+    expect(tokens.series.length).toBeLessThanOrEqual(121);
+    expect(tokens.series.reduce((sum, point) => sum + point.input, 0)).toBe(300);
+  });
+
+  it('shows the latest test iterations only, however many result files a build writes', () => {
+    const iterations = Array.from({ length: 5_000 }, (_, i) => ({
+      iteration: i + 1,
+      passed: 1,
+      failed: 0,
+      failing: [],
+    }));
+    const { tests } = aggregateMetrics({
+      sessionId: 's',
+      samples: [],
+      phases,
+      prices,
+      iterations,
+      currentIteration: null,
+    });
+    expect(tests.iterations).toHaveLength(MAX_TEST_ITERATIONS);
+    expect(tests.iterations.at(-1)?.iteration).toBe(5_000);
+    expect(tests.current).toBe(5_000);
   });
 });

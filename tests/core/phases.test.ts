@@ -96,3 +96,20 @@ describe('statusOutcome and isTerminalStatus', () => {
     expect(isTerminalStatus(status)).toBe(expected !== null);
   });
 });
+
+describe('phase names from Object.prototype', () => {
+  it('are phases buildcast does not know, never a crash', () => {
+    for (const name of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'isPrototypeOf',
+    ]) {
+      expect(canonicalPhase(name)).toBeUndefined();
+      expect(isFinalPhase(name, null, null)).toBe(false);
+      expect(statusOutcome(name)).toBeNull();
+    }
+  });
+});

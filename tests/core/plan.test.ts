@@ -335,6 +335,20 @@ describe('buildPlan: Builder tasks', () => {
     ]);
   });
 
+  it('follows a chain of 500 tasks to its failure, each link once', () => {
+    const chain = Array.from({ length: 500 }, (_, i) =>
+      i === 0
+        ? task('t0', 'failed')
+        : task(`t${i}`, 'queued', [`t${i - 1}`, ...Array.from({ length: 50 }, () => 'ghost')]),
+    );
+    const planned = planTasks(chain.reverse());
+    expect(planned.filter((entry) => entry.status === 'blocked')).toHaveLength(499);
+    expect(planned[0]).toMatchObject({
+      id: 't499',
+      blockedBy: 'depends on t498, which is blocked (t0 failed)',
+    });
+  });
+
   it('keeps Builder as it ran when tasks failed: the phase status is the build’s word', () => {
     const plan = buildPlan(makeSession(), [task('task-1', 'failed')]);
     expect(phase(plan, 'Builder').status).toBe('completed');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  advanceTimeline,
   applyObservation,
   markStalled,
   projectOf,
@@ -10,7 +9,7 @@ import {
   stateOf,
   type SessionTrack,
 } from '../../src/core/session-rules.js';
-import { parsePhaseFile } from '../../src/collector/phase-file.js';
+import { MAX_PHASES, parsePhaseFile } from '../../src/collector/phase-file.js';
 import type { PhaseObservation, PhaseRecord } from '../../src/collector/types.js';
 import type { Session } from '../../src/shared/protocol.js';
 
@@ -51,6 +50,16 @@ function run(steps: Array<[Record<string, unknown>, number]>): Session {
     );
   }
   return session!;
+}
+
+/** The session after one more observation of the same run. */
+function next(session: Session, fields: Record<string, unknown>, at: number): Session {
+  return applyObservation(
+    session,
+    { id: session.id, startedAt: session.startedAt },
+    'weather-app',
+    observe(fields, at),
+  );
 }
 
 describe('identity', () => {
@@ -206,54 +215,6 @@ describe('phase timeline', () => {
     expect(session.phasesCompleted).toEqual(['Scout', 'Architect']);
     expect(session.progressPercent).toBe(43);
   });
-
-  it('fills in phases known only from phases_completed, and reopens a failed phase on a retry', () => {
-    const joined = advanceTimeline(
-      [],
-      record({
-        current_phase: 'Test',
-        phase_number: '4/7',
-        status: 'testing',
-        phases_completed: ['Scout', 'Architect', 'Builder'],
-      }),
-      '2026-11-20T14:30:00.000Z',
-    );
-    expect(joined.map((p) => [p.name, p.status, p.startedAt])).toEqual([
-      ['Scout', 'completed', null],
-      ['Architect', 'completed', null],
-      ['Builder', 'completed', null],
-      ['Test', 'running', '2026-11-20T14:30:00.000Z'],
-    ]);
-    const failed = advanceTimeline(
-      joined,
-      record({ current_phase: 'Test', status: 'failed' }),
-      '2026-11-20T14:40:00.000Z',
-    );
-    expect(failed[3]).toMatchObject({ status: 'failed', durationMs: 600_000 });
-    const retry = advanceTimeline(
-      failed,
-      record({ current_phase: 'Test', status: 'self-healing' }),
-      '2026-11-20T14:41:00.000Z',
-    );
-    expect(retry[3]).toMatchObject({ status: 'running', endedAt: null });
-  });
-
-  it('uses the nested timestamps a build gives', () => {
-    const phases = advanceTimeline(
-      [],
-      record({
-        current_phase: 'Scout',
-        status: 'completed',
-        timestamps: { phaseStart: '2026-11-20T14:00:00Z', phaseEnd: '2026-11-20T14:05:00Z' },
-      }),
-      '2026-11-20T14:06:00.000Z',
-    );
-    expect(phases[0]).toMatchObject({
-      startedAt: '2026-11-20T14:00:00.000Z',
-      endedAt: '2026-11-20T14:05:00.000Z',
-      durationMs: 300_000,
-    });
-  });
 });
 
 describe('change detection', () => {
@@ -331,5 +292,79 @@ describe('the same news by two roads', () => {
       observe({ ...fields, test_iteration: 2 }, T0 + 50, 'push'),
     );
     expect(newer.source).toBe('push');
+  });
+});
+
+describe('what a session keeps of a runaway or hostile build', () => {
+  const file = '/work/weather/.context-foundry/current-phase.json';
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
+
+  it('keeps the first 64 of a 25,000-name phases_completed, says so, and a later update clears the warning', () => {
+    const flood = run([
+      [{ current_phase: 'Builder', status: 'building', phases_completed: names(25_000) }, T0],
+    ]);
+    expect(flood.phasesCompleted).toHaveLength(MAX_PHASES);
+    expect(flood.phasesCompleted.slice(0, 3)).toEqual(['p0', 'p1', 'p2']);
+    expect(flood.phases.length).toBeLessThanOrEqual(MAX_PHASES);
+    expect(flood.warnings).toHaveLength(1);
+    expect(flood.warnings[0]).toMatchObject({ file });
+    expect(flood.warnings[0]!.reason).toContain('phases_completed: kept the first 64 of 25000 phases');
+
+    const later = next(
+      flood,
+      { current_phase: 'Builder', status: 'building', progress_detail: 'next' },
+      T0 + 1_000,
+    );
+    expect(later.progressDetail).toBe('next');
+    expect(later.phasesCompleted).toHaveLength(MAX_PHASES);
+    expect(later.warnings).toEqual([]);
+  });
+
+  it('never grows past its caps over many updates, each naming new phases', () => {
+    const steps: Array<[Record<string, unknown>, number]> = Array.from({ length: 200 }, (_, i) => [
+      { current_phase: `step ${i}`, status: 'running', phases_completed: [`done ${i}`, `also ${i}`] },
+      T0 + i * 1_000,
+    ]);
+    const session = run(steps);
+    expect(session.phases.length).toBeLessThanOrEqual(MAX_PHASES);
+    expect(session.phasesCompleted.length).toBeLessThanOrEqual(MAX_PHASES);
+    expect(session.currentPhase).toBe('step 199');
+    expect(session.warnings[0]?.reason).toMatch(/phases? not shown: a session shows at most 64/);
+  });
+
+  it('an unchanged warning is no change: the same file twice gives the same session', () => {
+    const fields = { current_phase: 'Test', status: 'testing', phases_completed: names(100) };
+    const first = run([[fields, T0]]);
+    expect(next(first, fields, T0 + 5_000)).toBe(first);
+  });
+
+  it('reads "constructor", "__proto__" and "toString" as the phase names they are', () => {
+    const session = run([
+      [
+        {
+          current_phase: 'constructor',
+          status: 'hasOwnProperty',
+          phases_completed: ['__proto__', 'valueOf'],
+        },
+        T0,
+      ],
+    ]);
+    expect(session).toMatchObject({
+      currentPhase: 'constructor',
+      activity: 'hasownproperty',
+      state: 'running',
+      phasesCompleted: ['__proto__', 'valueOf'],
+    });
+  });
+
+  it('shows an unsafe test iteration as a warning and keeps the last good one', () => {
+    const session = run([
+      [{ current_phase: 'Test', status: 'testing', test_iteration: 2 }, T0],
+      [{ current_phase: 'Test', status: 'testing', test_iteration: 2 ** 60 }, T0 + 1_000],
+    ]);
+    expect(session.testIteration).toBe(2);
+    expect(session.warnings[0]?.reason).toBe(
+      `test_iteration: expected a whole number below 2^53, got ${2 ** 60}`,
+    );
   });
 });

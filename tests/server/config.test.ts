@@ -105,6 +105,9 @@ describe('configuration', () => {
       ok: false,
       message: expect.stringContaining('unknown option --colour'),
     });
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(parse([`--${name}=1`])).toEqual({ ok: false, message: `unknown option --${name} (try --help)` });
+    }
     expect(parse(['--root'])).toMatchObject({ ok: false, message: '--root needs a value' });
     expect(parse([], { BUILDCAST_FRESH: 'soon' })).toMatchObject({
       ok: false,

@@ -1,0 +1,159 @@
+/**
+ * Property: any OTLP JSON body (logs or metrics) gives samples, events and points within their
+ * caps plus problems, never a throw; and the accumulator keeps at most 32 models per session.
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { MAX_MODELS, MAX_NAME_LENGTH } from '../../src/collector/limits.js';
+import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../../src/collector/otlp.js';
+import {
+  boundedBy,
+  check,
+  jsonValue,
+  longText,
+  nestedText,
+  number,
+  numberText,
+  runs,
+  text,
+} from './arbitraries.js';
+
+const anyValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 4 },
+    fc.record({ stringValue: fc.oneof(text, longText, numberText) }),
+    fc.record({ intValue: fc.oneof(number, numberText) }),
+    fc.record({ doubleValue: fc.oneof(number, numberText) }),
+    fc.record({ boolValue: fc.oneof(fc.boolean(), text) }),
+    fc.record({ arrayValue: fc.record({ values: fc.array(tie('value'), { maxLength: 3 }) }) }),
+    fc.record({
+      kvlistValue: fc.record({
+        values: fc.array(fc.record({ key: text, value: tie('value') }), { maxLength: 3 }),
+      }),
+    }),
+    jsonValue(['stringValue', 'intValue']),
+  ),
+})).value;
+
+const KEYS = [
+  'event.name',
+  'session.id',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cost_usd',
+  'request_id',
+  'type',
+  'event.timestamp',
+  '__proto__',
+  'constructor',
+];
+const attribute = fc.record({ key: fc.oneof(fc.constantFrom(...KEYS), text), value: anyValue });
+const attributes = fc.array(attribute, { maxLength: 8 });
+const nanos = fc.oneof(numberText, number, fc.constant('1795183500000000000'), fc.constant('9'.repeat(30)));
+
+const logRecord = fc.record(
+  { timeUnixNano: nanos, observedTimeUnixNano: nanos, body: anyValue, attributes },
+  { requiredKeys: [] },
+);
+const dataPoint = fc.record(
+  {
+    attributes,
+    asInt: fc.oneof(number, numberText),
+    asDouble: number,
+    timeUnixNano: nanos,
+    startTimeUnixNano: nanos,
+    flags: number,
+  },
+  { requiredKeys: [] },
+);
+const metric = fc.record(
+  {
+    name: fc.constantFrom('claude_code.token.usage', 'claude_code.cost.usage', 'other'),
+    sum: fc.record(
+      {
+        aggregationTemporality: fc.oneof(fc.constantFrom(1, 2), number),
+        isMonotonic: fc.boolean(),
+        dataPoints: fc.array(dataPoint, { maxLength: 6 }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+/** `{outer: [{resource, inner: [{leaf: [...]}]}]}`, the nesting logs and metrics share. */
+const nesting = (outer: string, inner: string, leaf: string, item: fc.Arbitrary<unknown>) =>
+  fc
+    .array(
+      fc.record({
+        resource: fc.record({ attributes }),
+        scopes: fc.array(fc.array(item, { maxLength: 6 }), { maxLength: 2 }),
+      }),
+      { maxLength: 2 },
+    )
+    .map((groups) => ({
+      [outer]: groups.map(({ resource, scopes }) => ({
+        resource,
+        [inner]: scopes.map((items) => ({ [leaf]: items })),
+      })),
+    }));
+
+const logsBody = fc.oneof(
+  { weight: 6, arbitrary: nesting('resourceLogs', 'scopeLogs', 'logRecords', logRecord) },
+  { weight: 1, arbitrary: jsonValue(['resourceLogs', 'scopeLogs', 'logRecords']) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 60, max: 3_000 })
+      .map((depth) => JSON.parse(`{"resourceLogs":${nestedText(depth)}}`) as unknown),
+  },
+);
+const metricsBody = fc.oneof(
+  { weight: 6, arbitrary: nesting('resourceMetrics', 'scopeMetrics', 'metrics', metric) },
+  { weight: 1, arbitrary: jsonValue(['resourceMetrics', 'scopeMetrics', 'metrics']) },
+);
+
+describe('OTLP parsers, for any body', () => {
+  it('read logs into exact samples and bounded events, with at most 51 problem lines', () => {
+    fc.assert(
+      fc.property(logsBody, (body) => {
+        const parsed = parseOtlpLogs(body);
+        check(parsed.problems.length <= 51, 'too many problem lines');
+        for (const sample of parsed.samples) {
+          for (const tokens of [sample.input, sample.output, sample.cacheRead, sample.cacheWrite]) {
+            check(Number.isSafeInteger(tokens) && tokens >= 0, `token count ${tokens}`);
+          }
+          check(sample.model.length <= MAX_NAME_LENGTH, 'model name too long');
+          check(!Number.isNaN(new Date(sample.at).getTime()), 'time that is no date');
+        }
+        for (const event of parsed.events)
+          check(Object.getPrototypeOf(event.attributes) === Object.prototype, 'odd prototype');
+        check(boundedBy(JSON.stringify(body)?.length ?? 0, parsed), 'output larger than its input allows');
+      }),
+      runs(2_000),
+    );
+  });
+
+  it('read metrics into exact points, and totals that keep at most 32 models per session', () => {
+    fc.assert(
+      fc.property(fc.array(metricsBody, { minLength: 1, maxLength: 4 }), (bodies) => {
+        const accumulator = new OtlpMetricAccumulator();
+        for (const body of bodies) {
+          const parsed = parseOtlpMetrics(body);
+          for (const point of parsed.points) {
+            check(Number.isFinite(point.value) && point.value >= 0, `value ${point.value}`);
+            check(point.kind === 'cost' || Number.isSafeInteger(point.value), 'unsafe token count');
+          }
+          accumulator.addAll(parsed.points);
+        }
+        const perSession = new Map<string | null, number>();
+        for (const totals of accumulator.totals())
+          perSession.set(totals.sessionId, (perSession.get(totals.sessionId) ?? 0) + 1);
+        for (const models of perSession.values()) check(models <= MAX_MODELS + 1, 'too many models');
+      }),
+      runs(1_500),
+    );
+  });
+});
