@@ -11,13 +11,8 @@ import { parseCheckpoint } from './checkpoint.js';
 import { parseEventLine } from './events-file.js';
 import { LineTail, type LineOffsetStore } from './line-tail.js';
 import { parsePhaseFile } from './phase-file.js';
-import {
-  parseBuildTasks,
-  parseSessionSummary,
-  parseTestIterationCount,
-  parseTestResultsFile,
-  testIterationFromFileName,
-} from './side-files.js';
+import { parseBuildTasks, parseSessionSummary } from './side-files.js';
+import { parseTestIterationCount, parseTestResultsFile, testIterationFromFileName } from './test-results.js';
 import { fileExists, readSourceFile } from './reader.js';
 import type { PhaseObservation, SideFileObservation, SourceFault } from './types.js';
 import { startWatcher, WatchEvent, type Watcher } from './watcher.js';

@@ -5,7 +5,7 @@
  * several names; a `task_complete` event without a status means the agent finished.
  */
 import { parseAgentUpdate, type AgentUpdate } from './agent-update.js';
-import type { BuildEvent } from './events-file.js';
+import type { BuildEvent } from './types.js';
 
 /** The first of several names a field goes by, read as an own property only. */
 function field(data: Record<string, unknown>, ...names: string[]): unknown {

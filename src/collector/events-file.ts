@@ -11,24 +11,7 @@
 import { fieldKey, parseJson, parseTimestamp, pickField, truncateDeep, truncateText } from './json-text.js';
 import { MAX_NAME_LENGTH } from './limits.js';
 import { readSummaryCounts } from './test-summary.js';
-
-/** How loud an event is on the page. */
-export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** One line of an event log, typed. */
-export interface BuildEvent {
-  /** Lower-case with underscores ("phase_change"), whatever case or separators were written. */
-  type: string;
-  sessionId: string | null;
-  /** When the build wrote it (ms since epoch), when the line says and it is readable. */
-  at: number | null;
-  sequence: number | null;
-  /** `data` as written (long strings cut); for a line without `data`, its other fields. */
-  data: Record<string, unknown>;
-  /** One line for people: "phase_change: Builder → Test", "error: npm install failed". */
-  text: string;
-  level: EventLevel;
-}
+import type { BuildEvent, EventLevel } from './types.js';
 
 /** What one line of the log turned out to be. */
 export type EventLine =

@@ -2,8 +2,8 @@
  * @module
  * Reads the JSON side files Context Foundry leaves in `.context-foundry/` (SPEC 1.4):
  * `session-summary.json`, written when a build ends, and `build-tasks.json`, the Architect's
- * plan for the parallel builders. The test files and event logs have their own modules, exported
- * again here so that one import reads every side file.
+ * plan for the parallel builders. The test files (./test-results.ts) and event logs
+ * (./events-file.ts) have their own modules.
  *
  * Pure: text in, values out; field names are matched ignoring case and punctuation, so
  * `tests_passing` and `testsPassing` are one field.
@@ -20,13 +20,7 @@ import {
   type JsonObject,
 } from './json-text.js';
 import { MAX_LIST_ENTRIES, MAX_NAME_LENGTH } from './limits.js';
-import type { ParseProblem, Result } from './types.js';
-
-export { parseTestIterationCount, parseTestResultsFile, testIterationFromFileName } from './test-results.js';
-export { readSummaryCounts } from './test-summary.js';
-export type { TestCounts } from './test-summary.js';
-export { dedupeEvents, orderEvents, parseEventLine, parseEventLog } from './events-file.js';
-export type { BuildEvent, EventLevel, EventLine, EventLog } from './events-file.js';
+import type { BuildTask, BuildTaskStatus, ParseProblem, Result } from './types.js';
 
 /** `session-summary.json`: how the build ended, and what it reported. */
 export interface SessionSummary {
@@ -39,21 +33,6 @@ export interface SessionSummary {
    * counts as numbers and `completed_at` as ISO when readable; other fields kept as written.
    */
   fields: Record<string, unknown>;
-}
-
-/** The state of one parallel builder task. */
-export type BuildTaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'skipped' | 'blocked';
-
-/** One task of `build-tasks.json`. */
-export interface BuildTask {
-  /** As written, or `task-<n>` (1-based position) when the task has none. */
-  id: string;
-  name: string;
-  status: BuildTaskStatus;
-  dependsOn: string[];
-  files: string[];
-  agent: string | null;
-  error: string | null;
 }
 
 /** More tasks than this are not read: no plan splits a build this finely. */

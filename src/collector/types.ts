@@ -4,8 +4,6 @@
  * checkpoints) are turned into these once, at the edge; everything downstream trusts them.
  */
 import type { SessionSource } from '../shared/protocol.js';
-import type { BuildEvent } from './events-file.js';
-import type { BuildTask } from './side-files.js';
 
 /** A phase file (SPEC 1.1) after normalization: one shape whatever drift the build wrote. */
 export interface PhaseRecord {
@@ -139,3 +137,36 @@ export type SideFileObservation =
       failed: boolean;
       fields: Record<string, unknown>;
     };
+
+/** How loud an event is on the page. */
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of an event log, typed. */
+export interface BuildEvent {
+  /** Lower-case with underscores ("phase_change"), whatever case or separators were written. */
+  type: string;
+  sessionId: string | null;
+  /** When the build wrote it (ms since epoch), when the line says and it is readable. */
+  at: number | null;
+  sequence: number | null;
+  /** `data` as written (long strings cut); for a line without `data`, its other fields. */
+  data: Record<string, unknown>;
+  /** One line for people: "phase_change: Builder → Test", "error: npm install failed". */
+  text: string;
+  level: EventLevel;
+}
+
+/** The state of one parallel builder task. */
+export type BuildTaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'skipped' | 'blocked';
+
+/** One task of `build-tasks.json`. */
+export interface BuildTask {
+  /** As written, or `task-<n>` (1-based position) when the task has none. */
+  id: string;
+  name: string;
+  status: BuildTaskStatus;
+  dependsOn: string[];
+  files: string[];
+  agent: string | null;
+  error: string | null;
+}

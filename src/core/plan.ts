@@ -9,7 +9,7 @@
  * their `dependsOn`. Pure: a `Session` and a task list in, a plan out.
  */
 import { MAX_PHASES } from '../collector/phase-file.js';
-import type { BuildTask } from '../collector/side-files.js';
+import type { BuildTask } from '../collector/types.js';
 import { CANONICAL_PHASES, canonicalPhase, phaseKey, statusOutcome } from './phases.js';
 import type { PhaseSpan, PlanPhase, PlanStatus, PlanTask, Session } from '../shared/protocol.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Agent, LogLine, Session } from '../shared/protocol.js';
 import type { TestIteration } from '../shared/metrics.js';
-import type { BuildTask } from '../collector/side-files.js';
+import type { BuildTask } from '../collector/types.js';
 import type { TokenSample } from '../collector/types.js';
 
 /** One session to write; `raw` undefined keeps the stored raw text, null clears it. */

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
-import type { BuildTask } from '../collector/side-files.js';
+import type { BuildTask } from '../collector/types.js';
 import { HTTPException } from 'hono/http-exception';
 import { createApiRoutes, type ApiDeps } from './api.js';
 import { tokenGuard } from './auth.js';

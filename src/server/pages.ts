@@ -25,7 +25,7 @@ import { QUERY, ROUTES } from '../shared/dom.js';
 import type { Agent, BackfillProgress, LogLine, Session } from '../shared/protocol.js';
 import type { SessionMetrics } from '../shared/metrics.js';
 import { parseTab } from '../shared/tabs.js';
-import type { BuildTask } from '../collector/side-files.js';
+import type { BuildTask } from '../collector/types.js';
 import { canonicalPhase } from '../core/phases.js';
 import { buildPlan, isOptionalPhase } from '../core/plan.js';
 import type { SessionReader } from '../core/session-query.js';

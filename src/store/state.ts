@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Keyed, StateStorage } from '../core/storage.js';
-import type { BuildTask } from '../collector/side-files.js';
+import type { BuildTask } from '../collector/types.js';
 import type { LineOffset } from '../collector/line-tail.js';
 import type { FileOffset } from '../collector/transcript-tailer.js';
 

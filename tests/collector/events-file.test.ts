@@ -9,7 +9,7 @@ import {
   parseEventLog,
 } from '../../src/collector/events-file.js';
 import { TRUNCATED } from '../../src/collector/limits.js';
-import type { BuildEvent } from '../../src/collector/events-file.js';
+import type { BuildEvent } from '../../src/collector/types.js';
 
 const fixture = (name: string): Promise<string> =>
   readFile(new URL(`../fixtures/side-files/${name}`, import.meta.url), 'utf8');

@@ -2,17 +2,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  MAX_BUILD_TASKS,
-  orderEvents,
-  parseBuildTasks,
-  parseEventLog,
-  parseSessionSummary,
-  parseTestIterationCount,
-  parseTestResultsFile,
-} from '../../src/collector/side-files.js';
+import { MAX_BUILD_TASKS, parseBuildTasks, parseSessionSummary } from '../../src/collector/side-files.js';
+import { orderEvents, parseEventLog } from '../../src/collector/events-file.js';
+import { parseTestIterationCount, parseTestResultsFile } from '../../src/collector/test-results.js';
 import { MAX_LIST_ENTRIES, TRUNCATED } from '../../src/collector/limits.js';
-import type { BuildTask, SessionSummary } from '../../src/collector/side-files.js';
+import type { SessionSummary } from '../../src/collector/side-files.js';
+import type { BuildTask } from '../../src/collector/types.js';
 import { renderTestResults } from '../../src/demo/build-files.js';
 import { runSimulation } from '../../src/demo/simulate.js';
 import type { SimulationOptions } from '../../src/demo/simulate.js';

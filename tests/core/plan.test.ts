@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildTask } from '../../src/collector/side-files.js';
+import type { BuildTask } from '../../src/collector/types.js';
 import type { PlanPhase, Session } from '../../src/shared/protocol.js';
 import { buildPlan, isOptionalPhase, planTasks } from '../../src/core/plan.js';
 import { makeSession, span } from '../render/fixtures.js';

@@ -5,14 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { MAX_BUILD_TASKS, parseBuildTasks, parseSessionSummary } from '../../src/collector/side-files.js';
 import {
-  MAX_BUILD_TASKS,
-  parseBuildTasks,
-  parseSessionSummary,
+  MAX_FAILING_NAMES,
+  MAX_TEST_NAME_LENGTH,
   parseTestIterationCount,
   parseTestResultsFile,
-} from '../../src/collector/side-files.js';
-import { MAX_FAILING_NAMES, MAX_TEST_NAME_LENGTH } from '../../src/collector/test-results.js';
+} from '../../src/collector/test-results.js';
 import { MAX_LIST_ENTRIES, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../src/collector/limits.js';
 import { planTasks } from '../../src/core/plan.js';
 import {

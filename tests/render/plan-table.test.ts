@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildTask } from '../../src/collector/side-files.js';
+import type { BuildTask } from '../../src/collector/types.js';
 import type { Session } from '../../src/shared/protocol.js';
 import { renderPlan } from '../../src/render/plan-table.js';
 import { plannedPhases } from '../../src/server/pages.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
 import type { Agent, LogLine, Session } from '../../src/shared/protocol.js';
 import type { SessionMetrics } from '../../src/shared/metrics.js';
-import type { BuildTask } from '../../src/collector/side-files.js';
+import type { BuildTask } from '../../src/collector/types.js';
 import { createPageRoutes } from '../../src/server/pages.js';
 import { ArrayReader, makeAgent, makeLogLine, makeSession, span } from '../render/fixtures.js';
 import { makeMetrics } from '../render/metrics-fixtures.js';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePhaseFile, parsePhaseFileDetailed } from '../../src/collector/phase-file.js';
-import type { BuildTask } from '../../src/collector/side-files.js';
+import type { BuildTask } from '../../src/collector/types.js';
 import type { Agent, ServerMessage, SessionMessage } from '../../src/shared/protocol.js';
 import { buildPlan } from '../../src/core/plan.js';
 import type { ServerHandle } from '../../src/server/main.js';
