@@ -33,8 +33,6 @@ import { requestKey } from './transcript.js';
 import type { TokenSample } from './types.js';
 
 export type { OtlpScalar } from './otlp-values.js';
-export { OtlpMetricAccumulator } from './otlp-accumulator.js';
-export type { OtlpUsageTotals } from './otlp-accumulator.js';
 
 /** A Claude Code event other than `api_request` (api_error, tool_result, user_prompt, …). */
 export interface OtlpEvent {

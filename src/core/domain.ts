@@ -23,6 +23,7 @@ import type {
   SessionWriter,
   StateStorage,
 } from './storage.js';
+import { Telemetry } from './telemetry.js';
 import { WorkdirRouter } from './workdir-router.js';
 
 /** Everything the domain keeps between restarts. */
@@ -50,6 +51,7 @@ export interface Domain {
   metrics: MetricsService;
   activity: BuildActivity;
   router: WorkdirRouter;
+  telemetry: Telemetry;
   /** Marks silent builds and agents; started and stopped by the composition root. */
   stalls: StallWatch;
   /** A session's whole phase plan, Builder's tasks included. */
@@ -86,6 +88,7 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     metrics,
     activity,
     router,
+    telemetry: new Telemetry({ state: store.state, metrics, logs, clock }),
     stalls: new StallWatch(clock, stallMs ?? 600_000, [registry, agents]),
     plan: (session) => buildPlan(session, activity.tasks(session.id)),
   };

@@ -11,7 +11,6 @@ import type { SessionMetrics } from '../shared/metrics.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
-import type { OtlpUsageTotals } from '../collector/otlp.js';
 import type { SideFileObservation, TokenSample } from '../collector/types.js';
 import { Attribution, isBuild, LEAD_MS } from './attribution.js';
 import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
@@ -24,13 +23,11 @@ import type { MetricsStorage, StateStorage } from './storage.js';
 export const HOLD_MS = 2 * 60_000;
 const MAX_HELD_FOLDERS = 1_000;
 const MAX_HELD_PER_FOLDER = 10_000;
-/** Keys of the running totals made from OpenTelemetry metrics. */
-const METRIC_KEY = 'otelm:';
 
 export interface MetricsServiceOptions {
   store: {
     metrics: MetricsStorage;
-    state: Pick<StateStorage, 'claudeLinks' | 'externalSessions' | 'claudeWithEvents'>;
+    state: Pick<StateStorage, 'claudeLinks' | 'externalSessions'>;
   };
   registry: SessionRegistry;
   prices: Pricing;
@@ -79,7 +76,6 @@ export class MetricsService {
   readonly #o: Required<MetricsServiceOptions>;
   readonly #cache = new Map<string, Computed>();
   readonly #attribution: Attribution;
-  readonly #withEvents = new Set<string>();
   readonly #currentIteration = new Map<string, number>();
   readonly #dirty = new Set<string>();
   #timer: TimerHandle | null = null;
@@ -94,57 +90,24 @@ export class MetricsService {
   constructor(options: MetricsServiceOptions) {
     this.#o = { ...options, settleMs: options.settleMs ?? 50, stallMs: options.stallMs ?? 600_000 };
     this.#attribution = new Attribution(options.store, options.registry);
-    // Claude Code sessions that send `api_request` events: their 60 s metrics are not counted too.
-    for (const id of options.store.state.claudeWithEvents.all().keys()) this.#withEvents.add(id);
   }
 
   /**
-   * OpenTelemetry `api_request` events: counted like transcript lines. SPEC 1.6 prefers them to
-   * the 60 s metrics, so a session's metric totals are dropped once its events arrive.
+   * Stores samples whose figures may grow (running totals from OpenTelemetry metrics, one per
+   * session and model, replaced by key) and refreshes the sessions they belong to.
    */
-  ingestEvents(samples: readonly TokenSample[]): number {
-    const firsts = new Set<string>();
-    for (const sample of samples) {
-      const id = sample.claudeSessionId;
-      if (id && !this.#withEvents.has(id)) firsts.add(id);
-    }
-    for (const id of firsts) {
-      this.#withEvents.add(id);
-      this.#o.store.state.claudeWithEvents.set(id, true);
-      if (this.#o.store.metrics.deleteSamples(id, METRIC_KEY) > 0) {
-        const linked = this.#attribution.buildForClaude(id);
-        if (linked) this.#dirty.add(linked);
-      }
-    }
-    const count = this.ingest(samples);
-    this.#schedule();
-    return count;
-  }
-
-  /** Running token totals from OpenTelemetry metrics, for sessions that send no events. */
-  ingestMetricTotals(totals: readonly OtlpUsageTotals[]): void {
-    const samples: TokenSample[] = [];
-    for (const t of totals) {
-      if (!t.sessionId || this.#withEvents.has(t.sessionId)) continue;
-      samples.push({
-        key: `${METRIC_KEY}${t.sessionId}:${t.model ?? 'unknown'}`,
-        source: 'otel',
-        claudeSessionId: t.sessionId,
-        cwd: null,
-        project: t.project,
-        at: t.updatedAt,
-        model: t.model ?? 'unknown',
-        input: t.input,
-        output: t.output,
-        cacheRead: t.cacheRead,
-        cacheWrite: t.cacheWrite,
-        costUsd: t.costUsd,
-        sidechain: false,
-      });
-    }
+  replaceTotals(samples: readonly TokenSample[]): void {
     if (samples.length === 0) return;
     this.#o.store.metrics.replaceSamples(samples);
     for (const sample of samples) this.#dirty.add(this.#attribution.attribute(sample));
+    this.#schedule();
+  }
+
+  /** Removes a Claude Code session's samples whose key starts with `keyPrefix`, and refreshes its build. */
+  dropSamples(claudeSessionId: string, keyPrefix: string): void {
+    if (this.#o.store.metrics.deleteSamples(claudeSessionId, keyPrefix) === 0) return;
+    const linked = this.#attribution.buildForClaude(claudeSessionId);
+    if (linked) this.#dirty.add(linked);
     this.#schedule();
   }
 

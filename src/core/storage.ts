@@ -7,6 +7,7 @@ import type { Agent, LogLine, Session } from '../shared/protocol.js';
 import type { TestIteration } from '../shared/metrics.js';
 import type { BuildTask } from '../collector/types.js';
 import type { TokenSample } from '../collector/types.js';
+import type { SessionUsageState } from './otlp-usage.js';
 
 /** One session to write; `raw` undefined keeps the stored raw text, null clears it. */
 export interface SessionWrite {
@@ -86,4 +87,6 @@ export interface StateStorage {
   readonly claudeWithEvents: Keyed<true>;
   /** Builder's parallel tasks per buildcast session. */
   readonly buildTasks: Keyed<BuildTask[]>;
+  /** What OpenTelemetry metrics have counted per Claude Code session. */
+  readonly otlpUsage: Keyed<SessionUsageState>;
 }

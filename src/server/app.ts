@@ -13,6 +13,7 @@ import { tokenGuard } from './auth.js';
 import { ApiError, sendError } from './errors.js';
 import { hostGuard, originGuard, securityHeaders } from './guard.js';
 import { createLiveRoutes } from './live-routes.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { createOtlpRoutes } from './otlp-routes.js';
 import { createPageRoutes } from './pages.js';
 import {
@@ -42,6 +43,10 @@ export interface AppDeps extends ApiDeps {
   tasks?: (sessionId: string) => BuildTask[] | null;
   /** Progress of the first read of Claude Code history, for the pages. */
   backfill?: () => BackfillProgress | null;
+  /** OpenTelemetry from Claude Code (`/v1/logs`, `/v1/metrics`). */
+  telemetry: Telemetry;
+  /** Problems worth a line in the server log (OTLP bodies with rejected records). */
+  log?: (line: string) => void;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -65,7 +70,7 @@ export function createApp(deps: AppDeps): Hono {
   if (token) app.use('*', tokenGuard({ token, publicView }));
 
   app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));
-  app.route('/v1', createOtlpRoutes({ ...deps, maxBodyBytes }));
+  app.route('/v1', createOtlpRoutes({ telemetry: deps.telemetry, log: deps.log, maxBodyBytes }));
   app.route('/', createLiveRoutes(deps));
   app.route(
     '/',

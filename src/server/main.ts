@@ -164,6 +164,8 @@ export async function startServer(
     rate: config.rate,
     backfill: history.backfill,
     committed: () => writer.commit(),
+    telemetry: domain.telemetry,
+    log,
     health: () => ({
       version,
       claudeDirs,

@@ -6,19 +6,13 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Clock } from '../shared/clock.js';
-import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
+import { parseOtlpLogs, parseOtlpMetrics } from '../collector/otlp.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { ApiError } from './errors.js';
-import type { Hub } from '../live/hub.js';
-import type { LogBook } from '../core/log-book.js';
-import type { MetricsService } from '../core/metrics-service.js';
 
 export interface OtlpDeps {
-  metrics: MetricsService;
-  logs: LogBook;
-  hub: Hub;
-  clock: Clock;
+  telemetry: Telemetry;
   /** Largest request body in bytes (413 beyond it). */
   maxBodyBytes?: number;
   /** Source problems worth a log line (counted, never one per record). */
@@ -54,50 +48,20 @@ function partialSuccess(
   return { partialSuccess: { [kind]: String(rejected), errorMessage: problems.slice(0, 5).join('; ') } };
 }
 
-export function createOtlpRoutes({
-  metrics,
-  logs,
-  hub,
-  clock,
-  log = () => {},
-  maxBodyBytes = 256 * 1024,
-}: OtlpDeps): Hono {
+export function createOtlpRoutes({ telemetry, log = () => {}, maxBodyBytes = 256 * 1024 }: OtlpDeps): Hono {
   const otlp = new Hono();
-  const accumulator = new OtlpMetricAccumulator();
 
   otlp.post('/logs', async (c) => {
-    const body = await readOtlpJson(c, maxBodyBytes);
-    const parsed = parseOtlpLogs(body);
-    if (parsed.samples.length > 0) metrics.ingestEvents(parsed.samples);
-    for (const event of parsed.events) {
-      const sessionId = event.sessionId ? metrics.sessionForClaude(event.sessionId) : undefined;
-      if (!sessionId) continue;
-      const detail = Object.entries(event.attributes)
-        .filter(([key]) => !key.startsWith('event.') && key !== 'session.id')
-        .map(([key, value]) => `${key}=${String(value)}`)
-        .join(' ');
-      const level = event.name.endsWith('api_error') ? 'error' : 'info';
-      const line = logs.append(
-        sessionId,
-        { text: `${event.name} ${detail}`.trim(), level },
-        clock.now(),
-        'otel',
-      );
-      hub.broadcastLog(sessionId, [line]);
-    }
+    const parsed = parseOtlpLogs(await readOtlpJson(c, maxBodyBytes));
+    telemetry.logs(parsed);
     if (parsed.problems.length > 0)
       log(`OTLP logs: ${parsed.problems.length} problem(s), first: ${parsed.problems[0]}`);
     return c.json(partialSuccess(parsed.problems.length, parsed.problems, 'rejectedLogRecords'));
   });
 
   otlp.post('/metrics', async (c) => {
-    const body = await readOtlpJson(c, maxBodyBytes);
-    const parsed = parseOtlpMetrics(body);
-    accumulator.addAll(parsed.points);
-    const sessions = new Set(parsed.points.map((p) => p.sessionId).filter((id): id is string => id !== null));
-    metrics.ingestMetricTotals(
-      accumulator.totals().filter((t) => t.sessionId !== null && sessions.has(t.sessionId)),
-    );
+    const parsed = parseOtlpMetrics(await readOtlpJson(c, maxBodyBytes));
+    telemetry.metrics(parsed);
     if (parsed.problems.length > 0)
       log(`OTLP metrics: ${parsed.problems.length} problem(s), first: ${parsed.problems[0]}`);
     return c.json(partialSuccess(parsed.problems.length, parsed.problems, 'rejectedDataPoints'));

@@ -10,6 +10,7 @@ import type { Keyed, StateStorage } from '../core/storage.js';
 import type { BuildTask } from '../collector/types.js';
 import type { LineOffset } from '../collector/line-tail.js';
 import type { FileOffset } from '../collector/transcript-tailer.js';
+import type { SessionUsageState } from '../core/otlp-usage.js';
 
 /** Every family of stored values. */
 export interface StoredState extends StateStorage {
@@ -47,6 +48,12 @@ const decodeExternal: Decode<{ claudeId: string; workdir: string | null }> = (v)
 
 /** Tasks were stored by buildcast itself from a parsed file, so an array is trusted as such. */
 const decodeTasks: Decode<BuildTask[]> = (v) => (Array.isArray(v) ? (v as BuildTask[]) : null);
+
+/** Usage was stored by buildcast itself from parsed points: the shape is checked, not each number. */
+const decodeUsage: Decode<SessionUsageState> = (v) =>
+  isRecord(v) && Array.isArray(v['series']) && Array.isArray(v['projects'])
+    ? (v as unknown as SessionUsageState)
+    : null;
 
 /** Builds every family over the `kv` table of an open database. */
 export function createStateStore(db: Database.Database): StoredState {
@@ -94,5 +101,6 @@ export function createStateStore(db: Database.Database): StoredState {
     externalSessions: family('external:', decodeExternal),
     claudeWithEvents: family('otel-events:', decodeTrue),
     buildTasks: family('tasks:', decodeTasks),
+    otlpUsage: family('otlp-usage:', decodeUsage),
   };
 }

@@ -1,14 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  OtlpMetricAccumulator,
-  parseOtlpLogs,
-  parseOtlpMetrics,
-  type OtlpTokenPoint,
-} from '../../src/collector/otlp.js';
+import { parseOtlpLogs, parseOtlpMetrics, type OtlpTokenPoint } from '../../src/collector/otlp.js';
 import type { TokenSample } from '../../src/collector/types.js';
 import { MAX_MODELS } from '../../src/collector/limits.js';
-import { OTHER_MODELS } from '../../src/collector/otlp-accumulator.js';
+import { OTHER_MODELS, OtlpMetricAccumulator } from '../../src/core/otlp-usage.js';
 
 type Json = Record<string, unknown>;
 const fixture = async (name: string): Promise<Json> =>

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { MAX_MODELS, MAX_NAME_LENGTH } from '../../src/collector/limits.js';
-import { OtlpMetricAccumulator, parseOtlpLogs, parseOtlpMetrics } from '../../src/collector/otlp.js';
+import { parseOtlpLogs, parseOtlpMetrics } from '../../src/collector/otlp.js';
+import { OtlpMetricAccumulator } from '../../src/core/otlp-usage.js';
 import {
   boundedBy,
   check,

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionMetrics } from '../../src/shared/metrics.js';
 import type { ServerHandle } from '../../src/server/main.js';
-import { eventually, FrameClient, phase, removeDir, startTestServer, tempDir } from '../helpers/server.js';
+import { startServer } from '../../src/server/main.js';
+import {
+  eventually,
+  FrameClient,
+  phase,
+  removeDir,
+  startTestServer,
+  tempDir,
+  testConfig,
+} from '../helpers/server.js';
 
 const fixture = (name: string) =>
   readFileSync(path.resolve(import.meta.dirname, '../fixtures/otlp', name), 'utf8');
@@ -91,6 +100,44 @@ describe('OTLP receiver', () => {
     expect(fromEvents.tokens).toMatchObject({ requests: 2, input: 18, output: 2_135 });
     await post('/v1/metrics', fixture('metrics-cumulative.json'));
     expect((await metricsOf(own.id)).tokens.requests).toBe(2);
+  });
+
+  it('keeps what cumulative metrics counted across a restart, so a reset counter adds to it', async () => {
+    root = tempDir();
+    const db = path.join(root, 'b.db');
+    server = await startTestServer({ db });
+    await post('/v1/metrics', fixture('metrics-cumulative.json'));
+    server.metrics.flush();
+    const id = server.registry.list({ project: 'weather-app' }).sessions[0]!.id;
+    const before = (await metricsOf(id)).tokens;
+    expect(before.total).toBeGreaterThan(0);
+    await server.close();
+
+    // Claude Code restarted too: its counters start again, later, from small values.
+    const restarted = JSON.parse(fixture('metrics-cumulative.json'), (key, value: unknown) => {
+      if (key === 'startTimeUnixNano' || key === 'timeUnixNano')
+        return String(BigInt(value as string) + 3_600_000_000_000n);
+      if (key === 'asInt') return String(Math.floor(Number(value) / 10));
+      if (key === 'asDouble') return Number(value) / 10;
+      return value;
+    }) as unknown;
+    server = await startTestServer({ db });
+    await post('/v1/metrics', JSON.stringify(restarted));
+    const after = (await metricsOf(id)).tokens;
+    expect(after.input).toBe(before.input + Math.floor(before.input / 10));
+    expect(after.output).toBe(before.output + Math.floor(before.output / 10));
+  });
+
+  it('reports the problems of an OTLP body in the server log', async () => {
+    root = tempDir();
+    const lines: string[] = [];
+    server = await startServer(testConfig({ db: path.join(root, 'b.db') }), {
+      log: (line) => lines.push(line),
+    });
+    const body = { resourceLogs: [{ scopeLogs: [{ logRecords: ['not a record'] }] }] };
+    const answer = await post('/v1/logs', JSON.stringify(body));
+    expect(answer.status).toBe(200);
+    expect(lines.some((line) => line.startsWith('OTLP logs: 1 problem(s)'))).toBe(true);
   });
 
   it('answers protobuf with 415 and broken JSON with 400, and reports wrong shapes as partial success', async () => {

@@ -14,9 +14,12 @@
  * A session's points name at most {@link MAX_MODELS} models; points of any further model are
  * counted under {@link OTHER_MODELS}, so hostile model names cannot grow the series without end
  * (as one series: for cumulative points of several such models, an approximation).
+ *
+ * What a session has counted is a plain value ({@link SessionUsageState}) so that it can be kept
+ * across restarts: a cumulative counter read after a restart must not count from zero again.
  */
-import { MAX_MODELS } from './limits.js';
-import type { OtlpTokenKind, OtlpTokenPoint } from './otlp.js';
+import { MAX_MODELS } from '../collector/limits.js';
+import type { OtlpTokenKind, OtlpTokenPoint } from '../collector/otlp.js';
 
 /** The model name points of a session's models beyond {@link MAX_MODELS} are counted under. */
 export const OTHER_MODELS = 'other models';
@@ -37,8 +40,8 @@ export interface OtlpUsageTotals {
   updatedAt: number;
 }
 
-interface Series {
-  sessionId: string | null;
+/** One counter of a session: a model's tokens of one kind, or its cost. */
+export interface SeriesState {
   model: string | null;
   kind: OtlpTokenKind;
   cumulative: boolean;
@@ -52,43 +55,42 @@ interface Series {
   lastWindow: string | null;
 }
 
+/** Everything a session's metrics have counted, as a value that can be stored. */
+export interface SessionUsageState {
+  series: SeriesState[];
+  /** The latest `buildcast.project` per model. */
+  projects: Array<[model: string | null, project: string]>;
+}
+
+interface SessionUsage {
+  series: Map<string, SeriesState>;
+  projects: Map<string | null, string>;
+  models: Set<string | null>;
+}
+
+const seriesId = (model: string | null, kind: OtlpTokenKind, cumulative: boolean) =>
+  JSON.stringify([model, kind, cumulative]);
+
 /** Turns token and cost points into per-(session, model) totals. */
 export class OtlpMetricAccumulator {
-  readonly #series = new Map<string, Series>();
-  readonly #projects = new Map<string, string>();
-  /** The models each session's points have named, up to {@link MAX_MODELS}. */
-  readonly #models = new Map<string | null, Set<string | null>>();
+  readonly #sessions = new Map<string | null, SessionUsage>();
 
   /** Adds every point in order. */
   addAll(points: Iterable<OtlpTokenPoint>): void {
     for (const point of points) this.add(point);
   }
 
-  /** The model a point is counted under: its own, or {@link OTHER_MODELS} past the cap. */
-  #modelOf(point: OtlpTokenPoint): string | null {
-    let models = this.#models.get(point.sessionId);
-    if (models === undefined) {
-      models = new Set();
-      this.#models.set(point.sessionId, models);
-    }
-    if (models.has(point.model)) return point.model;
-    if (models.size >= MAX_MODELS) return OTHER_MODELS;
-    models.add(point.model);
-    return point.model;
-  }
-
   /** Adds one point. Points older than the latest of a cumulative series are ignored. */
-  add(original: OtlpTokenPoint): void {
-    const point = { ...original, model: this.#modelOf(original) };
+  add(point: OtlpTokenPoint): void {
+    const usage = this.#usage(point.sessionId);
+    const model = modelOf(usage, point.model);
     const cumulative = point.temporality === 'cumulative';
-    const id = JSON.stringify([point.sessionId, point.model, point.kind, cumulative]);
-    if (point.project !== null)
-      this.#projects.set(JSON.stringify([point.sessionId, point.model]), point.project);
-    const series = this.#series.get(id);
+    if (point.project !== null) usage.projects.set(model, point.project);
+    const id = seriesId(model, point.kind, cumulative);
+    const series = usage.series.get(id);
     if (series === undefined) {
-      this.#series.set(id, {
-        sessionId: point.sessionId,
-        model: point.model,
+      usage.series.set(id, {
+        model,
         kind: point.kind,
         cumulative,
         carried: cumulative ? 0 : point.value,
@@ -117,14 +119,21 @@ export class OtlpMetricAccumulator {
 
   /** Totals for every session and model seen, ordered by session then model. */
   totals(): OtlpUsageTotals[] {
-    const byPair = new Map<string, OtlpUsageTotals>();
-    for (const series of this.#series.values()) {
-      const pair = JSON.stringify([series.sessionId, series.model]);
-      let totals = byPair.get(pair);
+    const ids = [...this.#sessions.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+    return ids.flatMap((id) => this.totalsFor(id));
+  }
+
+  /** Totals of one Claude Code session, one entry per model, ordered by model. */
+  totalsFor(sessionId: string | null): OtlpUsageTotals[] {
+    const usage = this.#sessions.get(sessionId);
+    if (!usage) return [];
+    const byModel = new Map<string | null, OtlpUsageTotals>();
+    for (const series of usage.series.values()) {
+      let totals = byModel.get(series.model);
       if (totals === undefined) {
         totals = {
-          sessionId: series.sessionId,
-          project: this.#projects.get(pair) ?? null,
+          sessionId,
+          project: usage.projects.get(series.model) ?? null,
           model: series.model,
           input: 0,
           output: 0,
@@ -133,27 +142,53 @@ export class OtlpMetricAccumulator {
           costUsd: null,
           updatedAt: series.lastAt,
         };
-        byPair.set(pair, totals);
+        byModel.set(series.model, totals);
       }
       const value = series.carried + series.last;
       if (series.kind === 'cost') totals.costUsd = Math.round(((totals.costUsd ?? 0) + value) * 1e9) / 1e9;
       else totals[series.kind] += value;
       totals.updatedAt = Math.max(totals.updatedAt, series.lastAt);
     }
-    const order = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '');
-    return [...byPair.values()].sort((a, b) => order(a.sessionId, b.sessionId) || order(a.model, b.model));
+    return [...byModel.values()].sort((a, b) => (a.model ?? '').localeCompare(b.model ?? ''));
   }
 
-  /** Totals of one Claude Code session, one entry per model. */
-  totalsFor(sessionId: string): OtlpUsageTotals[] {
-    return this.totals().filter((totals) => totals.sessionId === sessionId);
+  /** What a session has counted so far, to store; null when nothing was. */
+  state(sessionId: string | null): SessionUsageState | null {
+    const usage = this.#sessions.get(sessionId);
+    if (!usage) return null;
+    return { series: [...usage.series.values()].map((s) => ({ ...s })), projects: [...usage.projects] };
+  }
+
+  /** Takes back what a session had counted before a restart. */
+  restore(sessionId: string | null, state: SessionUsageState): void {
+    const usage: SessionUsage = { series: new Map(), projects: new Map(state.projects), models: new Set() };
+    for (const series of state.series) {
+      usage.series.set(seriesId(series.model, series.kind, series.cumulative), { ...series });
+      // Every named model has a series; those counted as other models stay so after a restart.
+      if (series.model !== OTHER_MODELS) usage.models.add(series.model);
+    }
+    this.#sessions.set(sessionId, usage);
   }
 
   /** Forgets a session (for example once it has ended and its totals are stored). */
   forget(sessionId: string): void {
-    this.#models.delete(sessionId);
-    for (const [id, series] of this.#series) if (series.sessionId === sessionId) this.#series.delete(id);
-    for (const pair of this.#projects.keys())
-      if (JSON.parse(pair)[0] === sessionId) this.#projects.delete(pair);
+    this.#sessions.delete(sessionId);
   }
+
+  #usage(sessionId: string | null): SessionUsage {
+    let usage = this.#sessions.get(sessionId);
+    if (usage === undefined) {
+      usage = { series: new Map(), projects: new Map(), models: new Set() };
+      this.#sessions.set(sessionId, usage);
+    }
+    return usage;
+  }
+}
+
+/** The model a point is counted under: its own, or {@link OTHER_MODELS} past the cap. */
+function modelOf(usage: SessionUsage, model: string | null): string | null {
+  if (usage.models.has(model)) return model;
+  if (usage.models.size >= MAX_MODELS) return OTHER_MODELS;
+  usage.models.add(model);
+  return model;
 }
