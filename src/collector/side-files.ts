@@ -28,6 +28,10 @@ export interface SessionSummary {
   completed: boolean;
   /** The build says it failed: status failed/error. */
   failed: boolean;
+  /** When the build says it finished (`completed_at`, ms since epoch); null when it does not say. */
+  completedAt: number | null;
+  /** The project the summary names (`session_id`); null when it names none. */
+  sessionId: string | null;
   /**
    * The summary's fields under their snake_case names (`tests_passing`, `completed_at`, …), with
    * counts as numbers and `completed_at` as ISO when readable; other fields kept as written.
@@ -38,8 +42,6 @@ export interface SessionSummary {
 /** More tasks than this are not read: no plan splits a build this finely. */
 export const MAX_BUILD_TASKS = 500;
 
-/** Lists inside a summary or task (files created, dependencies) keep at most this many entries. */
-export { MAX_LIST_ENTRIES } from './limits.js';
 
 const problem = (code: ParseProblem['code'], message: string): { ok: false; problem: ParseProblem } => ({
   ok: false,
@@ -141,7 +143,18 @@ export function parseSessionSummary(text: string): Result<SessionSummary> {
     completedAt !== null && completedAt !== undefined && completedAt !== '' && completedAt !== false;
   const completed =
     !failed && (/\b(?:completed?|success|successful|succeeded|done|finished)\b/.test(status) || finishedAt);
-  return { ok: true, value: { completed, failed, fields } };
+  const when = typeof completedAt === 'string' ? Date.parse(completedAt) : Number.NaN;
+  const named = read.get('session_id');
+  return {
+    ok: true,
+    value: {
+      completed,
+      failed,
+      completedAt: Number.isNaN(when) ? null : when,
+      sessionId: typeof named === 'string' && named.trim() !== '' ? named.trim() : null,
+      fields,
+    },
+  };
 }
 
 /** A `Map`, so a status such as "constructor" is simply unknown, never `Object.prototype`'s. */

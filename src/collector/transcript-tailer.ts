@@ -5,12 +5,14 @@
  * read. On start it backfills every existing transcript in the background, one chunk at a time,
  * while live changes are read as they come.
  */
+import { Lru } from '../shared/lru.js';
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { Scheduler } from '../shared/scheduler.js';
 import { isTranscriptFile, listTranscriptFiles, TRANSCRIPT_DEPTH } from './claude-dirs.js';
 import { countLines, fileIdentity, readRange, type RangeResult } from './reader.js';
-import { RecentKeys, TranscriptStream } from './transcript.js';
+import { RecentKeys } from './transcript.js';
+import { TranscriptStream } from './transcript-chunk.js';
 import type { TokenSample } from './types.js';
 import { startWatcher, type Watcher } from './watcher.js';
 
@@ -85,7 +87,8 @@ export class TranscriptTailer {
   /** One read per file at a time; events during a read ask for exactly one more. */
   readonly #scheduler: Scheduler;
   /** Per-file state, least recently read first. */
-  readonly #files = new Map<string, FileState>();
+  /** Only recently read files keep their state: a backfill of thousands must not pin memory. */
+  readonly #files = new Lru<string, FileState>(TRACKED_FILES);
   readonly #seen = new Set<string>();
   readonly #stats: TailerStats = { files: 0, bytes: 0, samples: 0, problems: 0 };
   #finishBackfill: () => void = () => {};
@@ -210,13 +213,10 @@ export class TranscriptTailer {
       if (!result.ok) return this.#unreadable(file, result, stored);
     }
     let state = this.#files.get(file);
-    this.#files.delete(file);
     if (!state || start === 0 || state.offset !== start) {
       state = { lines: start === 0 ? 0 : null, offset: start, recent: new RecentKeys() };
+      this.#files.set(file, state);
     }
-    // Only recently read files keep their state: a backfill of thousands must not pin memory.
-    this.#files.set(file, state);
-    if (this.#files.size > TRACKED_FILES) this.#files.delete(this.#files.keys().next().value as string);
     this.#seen.add(file);
     const ino = result.ino;
     const stream = new TranscriptStream(start, state.recent);

@@ -135,6 +135,10 @@ export type SideFileObservation =
       at: number;
       completed: boolean;
       failed: boolean;
+      /** `completed_at` (ms since epoch), null when the summary gives none. */
+      completedAt: number | null;
+      /** The project the summary names (`session_id`), null when none. */
+      sessionId: string | null;
       fields: Record<string, unknown>;
     };
 

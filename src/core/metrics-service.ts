@@ -15,6 +15,7 @@ import type { SideFileObservation, TokenSample } from '../collector/types.js';
 import { Attribution, isBuild, LEAD_MS } from './attribution.js';
 import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
 import type { SessionRegistry } from './registry.js';
+import { summaryOutcome } from './run-summary.js';
 import { isSilent } from './stall.js';
 import { WaitingQueue } from './waiting-queue.js';
 import type { MetricsStorage, StateStorage } from './storage.js';
@@ -281,18 +282,8 @@ export class MetricsService {
       case 'log-lines':
         return;
       case 'summary': {
-        // A summary left over from an earlier run must not end this one.
-        const at = observation.fields['completed_at'] ?? observation.fields['completedAt'];
-        const when = typeof at === 'string' ? Date.parse(at) : Number.NaN;
-        if (!Number.isNaN(when) && when < Date.parse(session.startedAt)) return;
-        if (observation.failed)
-          this.#o.registry.finish(session.id, 'failed', new Date(this.#o.clock.now()).toISOString());
-        else if (observation.completed) {
-          const endedAt = Number.isNaN(when)
-            ? new Date(this.#o.clock.now()).toISOString()
-            : new Date(when).toISOString();
-          this.#o.registry.finish(session.id, 'completed', endedAt);
-        }
+        const outcome = summaryOutcome(session, observation, observation.at, this.#o.clock.now());
+        if (outcome) this.#o.registry.finish(session.id, outcome.state, outcome.endedAt);
         return;
       }
     }

@@ -34,6 +34,8 @@ describe('parseSessionSummary', () => {
     const summary = await summaryOf('summary-camel-case.json');
     expect(summary.completed).toBe(true);
     expect(summary.failed).toBe(false);
+    expect(summary.completedAt).toBe(Date.parse('2026-11-20T14:19:40.000Z'));
+    expect(summary.sessionId).toBe('weather-app');
     expect(summary.fields).toEqual({
       session_id: 'weather-app',
       status: 'Success',

@@ -6,13 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_LENGTH } from '../../src/collector/limits.js';
-import {
-  MAX_LINE_BYTES,
-  parseTranscriptChunk,
-  parseTranscriptLine,
-  RecentKeys,
-  TranscriptStream,
-} from '../../src/collector/transcript.js';
+import { MAX_LINE_BYTES, parseTranscriptLine, RecentKeys } from '../../src/collector/transcript.js';
+import { parseTranscriptChunk, TranscriptStream } from '../../src/collector/transcript-chunk.js';
 
 const fixture = path.resolve(import.meta.dirname, '../fixtures/transcripts/session.jsonl');
 

@@ -5,12 +5,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { MAX_NAME_LENGTH, MAX_PATH_LENGTH } from '../../src/collector/limits.js';
-import {
-  parseTranscriptChunk,
-  parseTranscriptLine,
-  RecentKeys,
-  TranscriptStream,
-} from '../../src/collector/transcript.js';
+import { parseTranscriptLine, RecentKeys } from '../../src/collector/transcript.js';
+import { parseTranscriptChunk, TranscriptStream } from '../../src/collector/transcript-chunk.js';
 import type { TokenSample } from '../../src/collector/types.js';
 import { check, fileText, jsonValue, number, numberText, runs, text } from './arbitraries.js';
 
