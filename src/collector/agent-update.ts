@@ -3,25 +3,22 @@
  * Per-agent status (SPEC 1.7): `POST /api/agent-update` bodies, and agents described by
  * Context Foundry events, turned into one typed update. Pure.
  */
-import type { AgentStatus } from '../shared/protocol.js';
+import type { Agent, AgentStatus } from '../shared/protocol.js';
 import { previewJson, truncateText } from './json-text.js';
 import { MAX_NAME_LENGTH, MAX_STATUS_LENGTH } from './limits.js';
 import type { Result } from './types.js';
 
+/** The fields of an {@link Agent} that an update reports, as they are shown. */
+export type ReportedAgentFields = Pick<
+  Agent,
+  'type' | 'name' | 'status' | 'reportedStatus' | 'phase' | 'progressPercent' | 'tokensUsed' | 'error'
+>;
+
 /** An agent's reported state, as normalized at the edge. */
-export interface AgentUpdate {
+export interface AgentUpdate extends ReportedAgentFields {
   /** The build's `session_id` (its project) or a buildcast session id. */
   sessionKey: string;
   agentId: string;
-  type: string | null;
-  name: string | null;
-  status: AgentStatus;
-  /** The word as sent, when it was not one of the five statuses. */
-  reportedStatus: string | null;
-  phase: string | null;
-  progressPercent: number | null;
-  tokensUsed: number | null;
-  error: string | null;
   /**
    * Fields that were sent but could not be read, and so were left out (a count beyond 2^53);
    * set by {@link parseAgentUpdate}, absent on updates buildcast makes itself.

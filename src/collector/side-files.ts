@@ -42,7 +42,6 @@ export interface SessionSummary {
 /** More tasks than this are not read: no plan splits a build this finely. */
 export const MAX_BUILD_TASKS = 500;
 
-
 const problem = (code: ParseProblem['code'], message: string): { ok: false; problem: ParseProblem } => ({
   ok: false,
   problem: { code, message },

@@ -9,7 +9,7 @@ import type { Agent, Session } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
-import type { AgentUpdate } from '../collector/agent-update.js';
+import type { AgentUpdate, ReportedAgentFields } from '../collector/agent-update.js';
 import { isBuild } from './attribution.js';
 import type { SessionRegistry } from './registry.js';
 import { isSilent } from './stall.js';
@@ -34,6 +34,12 @@ export type AgentBookEvents = {
 
 export type AgentApply =
   { status: 'applied'; agent: Agent; changed: boolean } | { status: 'pending'; waiting: number };
+
+/** What an agent last reported, in the order updates are compared. */
+function reported(agent: Agent): ReportedAgentFields {
+  const { type, name, status, reportedStatus, phase, progressPercent, tokensUsed, error } = agent;
+  return { type, name, status, reportedStatus, phase, progressPercent, tokensUsed, error };
+}
 
 interface Waiting {
   update: AgentUpdate;
@@ -154,7 +160,7 @@ export class AgentBook {
     const previous = this.#agents.get(session.id)?.get(update.agentId)?.agent;
     const atIso = new Date(at).toISOString();
     const ended = update.status === 'completed' || update.status === 'failed';
-    const content = {
+    const content: ReportedAgentFields = {
       type: update.type ?? previous?.type ?? null,
       name: update.name ?? previous?.name ?? null,
       status: update.status,
@@ -166,19 +172,7 @@ export class AgentBook {
       error: update.error ?? (update.status === 'failed' ? (previous?.error ?? null) : null),
     };
     const same =
-      previous !== undefined &&
-      !previous.stalled &&
-      JSON.stringify(content) ===
-        JSON.stringify({
-          type: previous.type,
-          name: previous.name,
-          status: previous.status,
-          reportedStatus: previous.reportedStatus,
-          phase: previous.phase,
-          progressPercent: previous.progressPercent,
-          tokensUsed: previous.tokensUsed,
-          error: previous.error,
-        });
+      previous !== undefined && !previous.stalled && contentHash(content) === contentHash(reported(previous));
     if (same) return { status: 'applied', agent: previous, changed: false };
     const agent = this.#put({
       id: update.agentId,
