@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
 import { Lru } from '../shared/lru.js';
+import { capRaw } from '../collector/raw-text.js';
 import type { PhaseObservation, SourceFault } from '../collector/types.js';
 import {
   applyObservation,
@@ -50,8 +51,7 @@ interface Entry extends SessionTrack {
 const RAW_CACHE_SIZE = 256;
 
 export type ApplyResult =
-  | { status: 'changed'; session: Session }
-  | { status: 'unchanged'; session: Session }
+  | { status: 'changed' | 'unchanged'; session: Session }
   | { status: 'ignored'; session: Session | undefined; reason: string };
 
 export class SessionRegistry implements SessionReader {
@@ -120,7 +120,8 @@ export class SessionRegistry implements SessionReader {
       const adopted = this.#faults.adopt(next.workdir, next.id);
       if (adopted.length > 0) next = { ...next, warnings: [...next.warnings, ...adopted] };
     }
-    this.#rawCache.set(next.id, observation.raw);
+    const raw = capRaw(observation.raw);
+    this.#rawCache.set(next.id, raw);
     const changed = next !== entry?.session;
     this.#remember(next, {
       dataTime: changed || !entry ? observation.dataTime : Math.max(entry.dataTime, observation.dataTime),
@@ -128,7 +129,7 @@ export class SessionRegistry implements SessionReader {
       lastSeenAt: now,
     });
     if (!changed) return { status: 'unchanged', session: next };
-    this.#commit(next, observation.raw);
+    this.#commit(next, raw);
     return { status: 'changed', session: next };
   }
 

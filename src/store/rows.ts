@@ -12,9 +12,7 @@ import type {
   SourceWarning,
 } from '../shared/protocol.js';
 import type { PhaseRow, SessionParams, SessionRow, WarningRow } from './migrations.js';
-
-/** Raw phase files larger than this many UTF-8 bytes are stored cut short, with a note. */
-export const MAX_RAW_BYTES = 1024 * 1024;
+import { capRaw } from '../collector/raw-text.js';
 
 export function toSessionParams(s: Session, raw: string | null | undefined): SessionParams {
   return {
@@ -126,19 +124,4 @@ export function groupBySession<R extends { session_id: string }, T>(
     else groups.set(row.session_id, [map(row)]);
   }
   return groups;
-}
-
-/**
- * Cuts raw text to at most {@link MAX_RAW_BYTES} UTF-8 bytes, on a character boundary, and
- * says so on a last line: a multi-megabyte phase file (SPEC 1.1) must not bloat every write.
- */
-export function capRaw(raw: string): string {
-  const bytes = Buffer.byteLength(raw, 'utf8');
-  if (bytes <= MAX_RAW_BYTES) return raw;
-  const note = `\n[buildcast: truncated; the original had ${bytes} bytes, only the first 1 MiB is kept]`;
-  const buf = Buffer.from(raw, 'utf8');
-  let cut = MAX_RAW_BYTES - Buffer.byteLength(note, 'utf8');
-  // Step back over UTF-8 continuation bytes so no character is split.
-  while (cut > 0 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
-  return buf.subarray(0, cut).toString('utf8') + note;
 }

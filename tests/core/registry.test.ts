@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/shared/clock.js';
 import type { Session } from '../../src/shared/protocol.js';
 import { parsePhaseFile } from '../../src/collector/phase-file.js';
 import type { PhaseObservation } from '../../src/collector/types.js';
+import { MAX_RAW_BYTES } from '../../src/collector/raw-text.js';
 import { StallWatch } from '../../src/core/stall.js';
 import { SessionRegistry } from '../../src/core/registry.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -65,6 +66,19 @@ describe('session registry', () => {
     registry.apply(observation(clock, { current_phase: 'Architect', status: 'designing' }));
     expect(changes).toHaveLength(2);
     expect(registry.hash('weather-app-20261120T140000Z')).not.toBe(hash);
+  });
+
+  it('keeps a huge raw phase file cut short, in memory as in storage', () => {
+    const { clock, registry } = setup();
+    const huge = observation(clock, {
+      current_phase: 'Test',
+      status: 'testing',
+      notes: 'x'.repeat(3 * MAX_RAW_BYTES),
+    });
+    const result = registry.apply(huge);
+    const raw = registry.raw(result.session!.id)!;
+    expect(Buffer.byteLength(raw, 'utf8')).toBeLessThanOrEqual(MAX_RAW_BYTES);
+    expect(raw).toMatch(/only the first 1 MiB is kept\]$/);
   });
 
   it('marks a silent build stalled exactly once, and running again on its next update', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/shared/protocol.js';
-import { MAX_RAW_BYTES } from '../../src/store/rows.js';
+import { MAX_RAW_BYTES } from '../../src/collector/raw-text.js';
 import { defaultDbPath, openStore } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
 
