@@ -9,8 +9,8 @@
  * recovered, and an `error` event is kept for what fails the build.
  */
 import { assertNever } from '../shared/protocol.js';
-import { CONTEXT_WINDOW_TOKENS } from './agents.js';
-import type { Activity, AgentActivity, AgentState } from './activity.js';
+import { requestContext } from './activity.js';
+import type { Activity, AgentActivity, AgentState, RequestActivity } from './activity.js';
 
 /** The body of `POST /api/agent-update` (SPEC 1.7). */
 export interface AgentUpdateBody {
@@ -57,18 +57,30 @@ function agentData(activity: AgentActivity): Record<string, unknown> {
     data['task_id'] = task.id;
     data['task_name'] = task.name;
   }
-  if (activity.event === 'context_update') {
-    // An agent's context holds about half of what it has spent: the rest was output and tool calls.
-    const contextTokens = Math.round(agent.tokensUsed * 0.55);
-    data['context_tokens'] = contextTokens;
-    data['max_tokens'] = CONTEXT_WINDOW_TOKENS;
-    data['context_percent'] = Math.round((contextTokens / CONTEXT_WINDOW_TOKENS) * 1000) / 10;
-  }
   if (agent.status === 'failed') data['level'] = 'warn';
   return data;
 }
 
-/** The `events.jsonl` line of `activity`, or null for one that is not an event (the task list). */
+/**
+ * The main loop's context window as a request of it was sent: the figures the context gauge
+ * computes from the same request in the transcript (its input and cache tokens over the model's
+ * window, a percentage with one decimal).
+ */
+function contextData(request: RequestActivity): Record<string, unknown> {
+  const tokens = requestContext(request.usage);
+  return {
+    phase: request.phase,
+    model: request.model,
+    context_tokens: tokens,
+    max_tokens: request.contextWindow,
+    context_percent: Math.round((tokens / request.contextWindow) * 1000) / 10,
+  };
+}
+
+/**
+ * The `events.jsonl` line of `activity`, or null for one that is not an event (the task list, an
+ * agent's request: that one is in its transcript only).
+ */
 export function renderActivityEvent(
   project: string,
   activity: Activity,
@@ -87,13 +99,8 @@ export function renderActivityEvent(
         level: activity.stream === 'stderr' ? 'warn' : 'info',
         phase: activity.phase,
       });
-    case 'context':
-      return line('context_update', {
-        phase: activity.phase,
-        context_tokens: activity.tokens,
-        max_tokens: activity.maxTokens,
-        context_percent: Math.round((activity.tokens / activity.maxTokens) * 1000) / 10,
-      });
+    case 'request':
+      return activity.agent === null ? line('context_update', contextData(activity)) : null;
     case 'tasks':
       return null;
     default:

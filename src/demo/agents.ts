@@ -3,22 +3,18 @@
  * The agents of a simulated build (SPEC 1.7): a scout during Scout, three parallel builders
  * during Builder (one fails its first task and a retry takes over; see `builder-schedule.ts`),
  * a tester during Test. Each reports as it spawns, starts, progresses (tokens growing), finishes
- * a task and ends. Pure: the same plan always gives the same activities.
+ * a task and ends, and sends its API requests (`agent-requests.ts`), whose tokens its reports
+ * count. Pure: the same plan always gives the same activities.
  */
 import { ansi } from './story.js';
 import type { PhaseName } from './story.js';
 import type { BuildPlan } from './build-plan.js';
-import { offsetMs, phaseWindow, windowSeconds } from './activity.js';
-import type { Activity, AgentActivity, AgentState } from './activity.js';
+import { offsetMs, phaseWindow, requestTokens, windowSeconds } from './activity.js';
+import type { Activity, AgentActivity, AgentState, RequestActivity } from './activity.js';
+import { agentRequests } from './agent-requests.js';
 import { builderScripts, playTasks, taskId } from './builder-schedule.js';
 import type { AgentScript, Work } from './builder-schedule.js';
-
-/** Seconds (at speed 1) between two progress reports of a working agent. */
-const TICK_SECONDS = 3;
-/** Tokens an agent has used when it starts working: its prompt and the files it was handed. */
-const STARTING_TOKENS = 3_200;
-/** The context window the agents' `context_update` events measure against. */
-export const CONTEXT_WINDOW_TOKENS = 200_000;
+import { FAST_MODEL } from './models.js';
 
 /** An agent that works the whole of one phase, ending a second before it does. */
 function phaseAgent(
@@ -36,7 +32,9 @@ function phaseAgent(
     active: 1,
     end: length - 1,
     span: length - 1,
-    tokensPerSecond: id === 'scout' ? 900 : 1_100,
+    model: FAST_MODEL,
+    baseContext: id === 'scout' ? 6_500 : 7_500,
+    contextPerSecond: id === 'scout' ? 900 : 1_100,
     work: [],
     job,
     error: null,
@@ -49,6 +47,24 @@ function phaseAgent(
 function playAgent(plan: BuildPlan, startMs: number, script: AgentScript): Activity[] {
   const { story } = plan;
   const out: Activity[] = [];
+  const planned = agentRequests(script, story);
+  const requests = planned.map((request): RequestActivity => ({
+    kind: 'request',
+    atMs: offsetMs(plan, startMs, request.s),
+    phase: script.phase,
+    agent: script.id,
+    model: script.model.id,
+    contextWindow: script.model.contextWindow,
+    usage: request.usage,
+    text: request.text,
+    tool: request.tool,
+    prompt: request.prompt,
+  }));
+  // A report counts every request sent up to its moment; at the same moment the request comes
+  // first (it is listed first, and the time line keeps ties in order).
+  out.push(...requests);
+  const tokensAt = (atMs: number): number =>
+    requests.reduce((sum, request) => (request.atMs <= atMs ? sum + requestTokens(request.usage) : sum), 0);
   const ref = (work: Work | undefined): { id: string; name: string } | null =>
     work ? { id: taskId(work.task), name: story.tasks[work.task]?.name ?? taskId(work.task) } : script.job;
   const progressAt = (s: number): number =>
@@ -60,6 +76,7 @@ function playAgent(plan: BuildPlan, startMs: number, script: AgentScript): Activ
     message: string,
     task: { id: string; name: string } | null,
   ): void => {
+    const atMs = offsetMs(plan, startMs, s);
     const agent: AgentState = {
       id: script.id,
       type: script.type,
@@ -67,15 +84,12 @@ function playAgent(plan: BuildPlan, startMs: number, script: AgentScript): Activ
       status,
       phase: script.phase,
       progressPercent: status === 'completed' ? 100 : status === 'spawning' ? 0 : progressAt(s),
-      tokensUsed:
-        status === 'spawning'
-          ? 0
-          : Math.round(STARTING_TOKENS + script.tokensPerSecond * (s - script.active)),
+      tokensUsed: tokensAt(atMs),
       error: status === 'failed' ? script.error : null,
     };
     out.push({
       kind: 'agent',
-      atMs: offsetMs(plan, startMs, s),
+      atMs,
       phase: script.phase,
       agent,
       event,
@@ -125,12 +139,19 @@ function playAgent(plan: BuildPlan, startMs: number, script: AgentScript): Activ
       });
     }
   });
-  for (let s = script.active + TICK_SECONDS; s < script.end - 0.5; s += TICK_SECONDS) {
-    const at = s;
+  // Between its first request and its last, it reports progress as each one is sent.
+  for (const { s: at } of planned.slice(1, -1)) {
+    const tokens = tokensAt(offsetMs(plan, startMs, at)).toLocaleString('en-US');
     marks.push({
       s: at,
       play: () =>
-        report(at, 'active', 'context_update', `${script.id} at ${progressAt(at)}%`, ref(working(at))),
+        report(
+          at,
+          'active',
+          'log_line',
+          `${script.id} at ${progressAt(at)}% (${tokens} tokens)`,
+          ref(working(at)),
+        ),
     });
   }
   marks.sort((a, b) => a.s - b.s);

@@ -40,8 +40,25 @@ export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** The phase file in its canonical snake_case form (SPEC 1.1). */
-export function renderPhaseFile(project: string, step: PlannedStep, startedAt: string, now: string): string {
+/** When the current phase started and (once it has) ended, and when the file was written. */
+export interface PhaseTimes {
+  phaseStartMs: number;
+  phaseEndMs: number | null;
+  nowMs: number;
+}
+
+/**
+ * The phase file in its canonical snake_case form (SPEC 1.1), with Context Foundry's nested
+ * `timestamps` to the millisecond: a reader takes each phase's span from the build's own clock
+ * rather than from when it happened to see the file, so requests made early in a phase count
+ * for it even when the file's first version was read late.
+ */
+export function renderPhaseFile(
+  project: string,
+  step: PlannedStep,
+  startedAt: string,
+  times: PhaseTimes,
+): string {
   const body = {
     session_id: project,
     current_phase: step.phase,
@@ -51,7 +68,12 @@ export function renderPhaseFile(project: string, step: PlannedStep, startedAt: s
     test_iteration: step.testIteration,
     phases_completed: step.phasesCompleted,
     started_at: startedAt,
-    last_updated: now,
+    last_updated: isoSeconds(times.nowMs),
+    timestamps: {
+      phaseStart: new Date(times.phaseStartMs).toISOString(),
+      ...(times.phaseEndMs === null ? {} : { phaseEnd: new Date(times.phaseEndMs).toISOString() }),
+      lastUpdated: new Date(times.nowMs).toISOString(),
+    },
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -8,9 +8,13 @@ import type { PhaseName, Story } from './story.js';
 import type { BuildPlan } from './build-plan.js';
 import { offsetMs, phaseWindow } from './activity.js';
 import type { Activity, AgentState, TaskState, TaskStatus } from './activity.js';
+import { MAIN_MODEL } from './models.js';
+import type { DemoModel } from './models.js';
 
 /** The Builder schedule below is written for a Builder phase this long; it stretches to fit. */
 const BUILDER_SECONDS = 48;
+/** A builder starts with the architecture, its task and the files it depends on in its context. */
+const BUILDER_BASE_CONTEXT = 9_000;
 
 /** One build task worked by an agent, in seconds after its phase starts (speed 1). */
 export interface Work {
@@ -30,7 +34,12 @@ export interface AgentScript {
   end: number;
   /** When its progress would reach 100 % had it not failed. */
   span: number;
-  tokensPerSecond: number;
+  /** The model its requests go to. */
+  model: DemoModel;
+  /** The context of its first request: its prompt, the tools and the files it was handed. */
+  baseContext: number;
+  /** Tokens its context grows by in each second (at speed 1) that it works. */
+  contextPerSecond: number;
   /** Build tasks it works, in order; empty for agents outside Builder. */
   work: Work[];
   /** What it works on outside Builder. */
@@ -62,7 +71,9 @@ export function builderScripts(story: Story, length: number): AgentScript[] {
     active: times.active * f,
     end: times.end * f,
     span: (times.span ?? times.end) * f,
-    tokensPerSecond: times.rate,
+    model: MAIN_MODEL,
+    baseContext: BUILDER_BASE_CONTEXT,
+    contextPerSecond: times.rate,
     work: work.map(([task, start, end]) => ({ task, start: start * f, end: end * f })),
     job: null,
     error: null,

@@ -2,11 +2,13 @@
  * @module
  * Plays a simulated Context Foundry build into a folder, over time, writing exactly the files a
  * real build writes (SPEC 1.1, 1.4), its agents and output in the event log, and optionally the
- * same agents and output pushed to a server (SPEC 1.2, 1.7). Behind `buildcast demo` (through
- * `demo.ts`) and `buildcast simulate --dir DIR`. Every wait goes through the injected clock, so a
- * test with a fake clock runs a build at once.
+ * same agents and output pushed to a server (SPEC 1.2, 1.7), and optionally the Claude Code
+ * transcripts of its session (SPEC 1.5). Behind `buildcast demo` (through `demo.ts`) and
+ * `buildcast simulate --dir DIR`. Every wait goes through the injected clock, so a test with a
+ * fake clock runs a build at once.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { systemClock } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import type { Activity } from './activity.js';
@@ -30,6 +32,7 @@ import { Pusher } from './push.js';
 import type { PushFailure, PushStats, PushTarget } from './push.js';
 import { planTimeline } from './timeline.js';
 import type { TestRun } from './test-runs.js';
+import { clearTranscripts, TranscriptWriter } from './transcripts.js';
 import { sleep } from './wait.js';
 
 export { BUILD_PHASES, DEFAULT_PROJECT, PHASE_NAMES, planBuild } from './build-plan.js';
@@ -54,6 +57,11 @@ export interface SimulationOptions extends PlanOptions {
   push?: PushTarget;
   /** Called for each push that failed. */
   onPushFailure?: (failure: PushFailure) => void;
+  /**
+   * Also write the Claude Code transcripts of the build's session into this Claude Code folder
+   * (the one holding `projects/`), request by request as the build sends them.
+   */
+  claudeDir?: string;
 }
 
 /** One file written by the simulation, in the build's words. */
@@ -75,6 +83,8 @@ export interface SimulationResult {
   outcome: 'completed' | 'failed' | 'aborted';
   /** How the pushes went; only when `push` was given. */
   pushes?: PushStats;
+  /** The Claude Code session id its transcripts carry; only when `claudeDir` was given. */
+  claudeSessionId?: string;
 }
 
 /**
@@ -93,6 +103,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const startedAtMs = options.startedAt?.getTime() ?? clock.now();
   const paths = buildPaths(options.dir, plan.project);
   const pusher = options.push ? new Pusher(options.push, clock, signal, options.onPushFailure) : null;
+  const cwd = resolve(options.dir);
+  const transcripts = options.claudeDir
+    ? new TranscriptWriter({
+        claudeDir: options.claudeDir,
+        cwd,
+        project: plan.project,
+        startedAtMs,
+        speed: plan.speed,
+      })
+    : null;
   const build: BuildState = {
     project: plan.project,
     paths,
@@ -101,8 +121,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     sequence: 1,
     written: 0,
     status: plan.steps[0]?.status ?? '',
+    phaseStartMs: startedAtMs,
     lastRun: undefined,
     pusher,
+    transcripts,
     onStep: options.onStep,
     filesCreated: plan.story.filesCreated,
     filesModified: plan.story.filesModified,
@@ -110,6 +132,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   await mkdir(paths.stateDir, { recursive: true });
   await clearPreviousRun(paths);
+  if (options.claudeDir) await clearTranscripts(options.claudeDir, cwd);
 
   // The system clock's timers are unref'd; without this a `simulate` process with nothing else to
   // do would exit between two steps.
@@ -135,6 +158,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
   const result: SimulationResult = { steps: build.written, completed: outcome === 'completed', outcome };
   if (pusher) result.pushes = await pusher.drain();
+  if (transcripts) result.claudeSessionId = transcripts.sessionId;
   return result;
 }
 
@@ -150,8 +174,11 @@ interface BuildState {
   written: number;
   /** The phase file's current status. */
   status: string;
+  /** When the current phase started, by the build's clock. */
+  phaseStartMs: number;
   lastRun: TestRun | undefined;
   pusher: Pusher | null;
+  transcripts: TranscriptWriter | null;
   onStep: ((step: SimulationStep) => void) | undefined;
   filesCreated: readonly string[];
   filesModified: readonly string[];
@@ -176,7 +203,13 @@ async function playStep(build: BuildState, step: PlannedStep, nowMs: number): Pr
     report(file);
   }
 
-  const phaseText = renderPhaseFile(project, step, build.startedAt, now);
+  if (step.kind === 'start') build.phaseStartMs = nowMs;
+  const ended = step.kind === 'end' || step.kind === 'failed';
+  const phaseText = renderPhaseFile(project, step, build.startedAt, {
+    phaseStartMs: build.phaseStartMs,
+    phaseEndMs: ended ? nowMs : null,
+    nowMs,
+  });
   await (step.write === 'atomic' ? writeAtomic : writeDirect)(paths.phaseFile, phaseText);
   build.written++;
   report(paths.phaseFile);
@@ -201,9 +234,13 @@ async function playStep(build: BuildState, step: PlannedStep, nowMs: number): Pr
   }
 }
 
-/** Plays one activity: the task list rewritten, an event logged, an agent or a line pushed. */
+/**
+ * Plays one activity: the task list rewritten, a request appended to its transcript, an event
+ * logged, an agent or a line pushed.
+ */
 async function playActivity(build: BuildState, activity: Activity, nowMs: number): Promise<void> {
   const { paths, project, pusher } = build;
+  if (activity.kind === 'request') await build.transcripts?.write(activity, nowMs);
   if (activity.kind === 'tasks') {
     await writeAtomic(paths.buildTasks, renderBuildTasks(activity.tasks));
     build.onStep?.({

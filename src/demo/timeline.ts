@@ -1,15 +1,15 @@
 /**
  * @module
  * One time line for a simulated build: the plan's phase-file updates and everything that happens
- * between them (agents, task list, output, context), cut short where the build fails. Pure.
+ * between them (agents, task list, output, API requests), cut short where the build fails. Pure.
  */
-import { BUILD_PHASES } from './story.js';
 import { planBuild } from './build-plan.js';
 import type { BuildPlan, PlannedStep } from './build-plan.js';
-import { offsetMs } from './activity.js';
+import { requestTokens } from './activity.js';
 import type { Activity, AgentActivity, AgentState, TaskState } from './activity.js';
-import { CONTEXT_WINDOW_TOKENS, planAgents } from './agents.js';
+import { planAgents } from './agents.js';
 import { planLogs } from './build-logs.js';
+import { planMainLoop } from './main-loop.js';
 
 /** One moment of a build: a phase-file update or an activity, with the wait before it. */
 export type TimelineItem =
@@ -18,23 +18,12 @@ export type TimelineItem =
 
 /** Everything that happens inside the build `plan` describes, in no particular order. */
 export function planActivity(plan: BuildPlan): Activity[] {
-  const context = plan.steps
-    .filter((step) => step.kind === 'start')
-    .map((step): Activity => {
-      const index = BUILD_PHASES.findIndex((phase) => phase.name === step.phase);
-      return {
-        kind: 'context',
-        atMs: offsetMs(plan, step.atMs, 0.5),
-        phase: step.phase,
-        tokens: 12_000 + 9_500 * index,
-        maxTokens: CONTEXT_WINDOW_TOKENS,
-      };
-    });
   const logs = planLogs(plan);
-  if (plan.outcome === 'completed') return [...planAgents(plan), ...logs, ...context];
+  const mainLoop = planMainLoop(plan);
+  if (plan.outcome === 'completed') return [...planAgents(plan), ...logs, ...mainLoop];
   // Agents are planned on the build as if it went on, then stopped where it fails.
   const full = planBuild({ project: plan.project, speed: plan.speed, story: plan.story });
-  return [...stopAtFailure(plan, planAgents(full)), ...logs, ...context];
+  return [...stopAtFailure(plan, planAgents(full)), ...logs, ...mainLoop];
 }
 
 /**
@@ -56,15 +45,23 @@ function stopAtFailure(plan: BuildPlan, activities: readonly Activity[]): Activi
       ),
   );
   const agents = new Map<string, AgentActivity>();
+  const sent = new Map<string, number>();
   let tasks: readonly TaskState[] | null = null;
   for (const activity of [...kept].sort((a, b) => a.atMs - b.atMs)) {
     if (activity.kind === 'agent') agents.set(activity.agent.id, activity);
     if (activity.kind === 'tasks') tasks = activity.tasks;
+    if (activity.kind === 'request' && activity.agent !== null)
+      sent.set(activity.agent, (sent.get(activity.agent) ?? 0) + requestTokens(activity.usage));
   }
   const stops: Activity[] = [];
   for (const last of agents.values()) {
     if (last.agent.status !== 'spawning' && last.agent.status !== 'active') continue;
-    const agent: AgentState = { ...last.agent, status: 'failed', error: failure.detail };
+    const agent: AgentState = {
+      ...last.agent,
+      status: 'failed',
+      error: failure.detail,
+      tokensUsed: sent.get(last.agent.id) ?? 0,
+    };
     stops.push({
       kind: 'agent',
       atMs: failedAt,

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../shared/clock.js';
-import { runDemo } from '../demo/demo.js';
+import { prepareDemoTranscripts, runDemo } from '../demo/demo.js';
 import { runSimulation } from '../demo/simulate.js';
 import { parseConfig, USAGE, type Config } from './config.js';
 import { packageRoot, startServer, type ServerHandle } from './main.js';
@@ -64,7 +64,9 @@ async function demo(config: Config, defaultDb: string): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'buildcast-demo-'));
   const root = config.dir ?? tmp;
   const db = config.db === defaultDb ? path.join(tmp, 'buildcast-demo.db') : config.db;
-  const server = await serve({ ...config, roots: [root], db });
+  // The builds' Claude Code transcripts are read from the demo's own folder, never the user's.
+  const claudeDir = await prepareDemoTranscripts(root, config.project);
+  const server = await serve({ ...config, roots: [root], db, claudeDirs: [claudeDir] });
   const controller = new AbortController();
   onShutdown(async () => {
     controller.abort();
@@ -77,6 +79,7 @@ async function demo(config: Config, defaultDb: string): Promise<void> {
     project: config.project,
     speed: config.speed,
     signal: controller.signal,
+    claudeDir,
     // Agents are pushed as an orchestrator would; log lines come from the builds' event logs.
     push: { url: server.url, lines: false, ...(config.token ? { token: config.token } : {}) },
     onStep: (step) => {

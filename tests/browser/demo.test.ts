@@ -1,17 +1,20 @@
 /**
  * The demo, watched in Chromium: agents, the phase plan and the log tail change live while
- * simulated builds run, and a failed phase blocks the phases after it.
+ * simulated builds run, tokens and cost fill the cards, the session page draws the token chart
+ * and the context gauge, and a failed phase blocks the phases after it.
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/demo/demo.js';
+import { prepareDemoTranscripts, runDemo } from '../../src/demo/demo.js';
 import { launchBrowser, screenshotPath } from '../helpers/browser.js';
 import { eventually, removeDir, startTestServer, tempDir } from '../helpers/server.js';
 
 declare const document: {
   querySelectorAll(selector: string): { length: number };
-  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+  querySelector(
+    selector: string,
+  ): { getAttribute(name: string): string | null; textContent: string | null } | null;
 };
 
 describe('demo in Chromium', () => {
@@ -23,14 +26,22 @@ describe('demo in Chromium', () => {
     await browser?.close();
   });
 
-  it('shows agents, the plan and the log changing live, and a failure blocking what follows', async () => {
+  it('shows agents, tokens, cost, the context gauge, the plan and the log changing live, and a failure blocking what follows', async () => {
     const root = tempDir();
-    const server = await startTestServer({ roots: [root], db: path.join(root, 'demo.db'), stallMs: 600_000 });
+    const builds = path.join(root, 'builds');
+    const claudeDir = await prepareDemoTranscripts(builds);
+    const server = await startTestServer({
+      roots: [root],
+      claudeDirs: [claudeDir],
+      db: path.join(root, 'demo.db'),
+      stallMs: 600_000,
+    });
     const controller = new AbortController();
     const demo = runDemo({
-      root: path.join(root, 'builds'),
+      root: builds,
       speed: 12,
       signal: controller.signal,
+      claudeDir,
       push: { url: server.url, lines: false },
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -41,8 +52,28 @@ describe('demo in Chromium', () => {
         () => server.registry.list({ project: 'weather-app' }).sessions[0],
         20_000,
       );
+      // The cards fill in tokens and cost as the builds' transcripts are read.
+      await page.goto(server.url);
+      await page.locator('#connection[data-conn="live"]').waitFor();
+      const card = page.locator(`#card-${weather.id}`);
+      await page.waitForFunction(
+        (id) => /^\$\d/.test(document.querySelector(`#card-${id} .stat-cost dd`)?.textContent?.trim() ?? ''),
+        weather.id,
+        { timeout: 30_000 },
+      );
+      expect(await card.locator('.stat-tokens dd').textContent()).toMatch(/^\s*[\d.]+[kM]?\s*$/);
+      expect(await card.locator('.stat-cost dd.unknown').count()).toBe(0);
+
       await page.goto(`${server.url}/sessions/${weather.id}`);
       await page.locator('#connection[data-conn="live"]').waitFor();
+      // The token chart draws bars over the phases, and the gauge shows the main loop's context.
+      await page.locator('#session-metrics .bars g.bar').first().waitFor({ timeout: 30_000 });
+      await page.locator('#session-metrics .phase-marker[data-phase="Scout"]').waitFor();
+      const gauge = page.locator('#metrics-context .gauge[data-percent]');
+      await gauge.waitFor({ timeout: 30_000 });
+      expect(Number(await gauge.getAttribute('data-percent'))).toBeGreaterThan(0);
+      expect(await gauge.getAttribute('data-level')).toBe('safe');
+      expect(await page.locator('#session-metrics .metrics-empty').count()).toBe(0);
 
       // Builders spawn, work and finish while the page stays open.
       await page.locator('#agents li.agent[data-agent-id="builder-1"]').waitFor({ timeout: 30_000 });

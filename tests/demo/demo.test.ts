@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
-import { runDemo } from '../../src/demo/demo.js';
+import { demoClaudeDir, prepareDemoTranscripts, runDemo } from '../../src/demo/demo.js';
 import type { SimulationStep } from '../../src/demo/simulate.js';
+import { transcriptFolder } from '../../src/demo/transcripts.js';
 import { playOn, startRecorder } from './push-recorder.js';
 import type { Recorder } from './push-recorder.js';
 
@@ -96,6 +97,30 @@ describe('runDemo', () => {
       phase: 'Deploy',
       status: 'failed',
     });
+  });
+
+  it("writes both builds' Claude Code transcripts into its own folder, clearing what an earlier demo left", async () => {
+    const claudeDir = demoClaudeDir(root);
+    const stale = join(transcriptFolder(claudeDir, join(root, 'todo-api')), 'earlier-run.jsonl');
+    const foreign = join(claudeDir, 'projects', '-home-dev-other-app', 'kept.jsonl');
+    for (const file of [stale, foreign]) {
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, '{"type":"summary"}\n');
+    }
+    expect(await prepareDemoTranscripts(root)).toBe(claudeDir);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(foreign)).toBe(true);
+
+    const clock = new FakeClock('2026-11-20T14:02:11Z');
+    const result = await playOn(clock, runDemo({ root, speed: 10, clock }));
+    for (const build of result.builds) {
+      const sessionId = build.result.claudeSessionId;
+      expect(sessionId, build.project).toMatch(/^[0-9a-f-]{36}$/);
+      const main = join(transcriptFolder(claudeDir, build.dir), `${sessionId}.jsonl`);
+      const lines = (await readFile(main, 'utf8')).trim().split('\n');
+      expect(lines.length, build.project).toBeGreaterThan(20);
+    }
+    expect(new Set(result.builds.map((build) => build.result.claudeSessionId)).size).toBe(2);
   });
 
   it('stops both builds promptly when aborted, leaving no timer behind', async () => {

@@ -62,6 +62,7 @@ describe('runSimulation', () => {
       phases_completed: [],
       started_at: '2026-11-20T14:02:11Z',
       last_updated: '2026-11-20T14:02:11Z',
+      timestamps: { phaseStart: '2026-11-20T14:02:11.000Z', lastUpdated: '2026-11-20T14:02:11.000Z' },
     });
     controller.abort();
     expect(await result).toEqual({ steps: 1, completed: false, outcome: 'aborted' });
