@@ -1,7 +1,8 @@
 /**
  * @module
- * The HTML side of buildcast (SPEC 5): the dashboard shell, session pages, the fragments htmx
- * swaps into them, and the static assets they need.
+ * The HTML side of buildcast (SPEC 5): the dashboard shell, session pages (`/sessions/:id`, where
+ * a project's name opens its latest run), the fragments htmx swaps into them, and the static
+ * assets they need. Every page and fragment goes compressed when the browser accepts it.
  *
  * Fragments and the events that refresh them (fired by the browser client, src/client/):
  * - `GET /fragments/tabs?tab=` → `<nav id="tabs">`, refreshed on `bc:list` / `bc:tabs` (from body);
