@@ -182,7 +182,10 @@ function onFirstSnapshot(sessions: readonly Session[]): void {
 function askForList(): void {
   if (listAsked) return;
   listAsked = true;
-  refresher.list();
+  // htmx wires the shell's triggers up on DOMContentLoaded; an event fired before would be lost.
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => refresher.list(), { once: true });
+  else refresher.list();
 }
 
 const STATE_CLASSES = ['conn-live', 'conn-connecting', 'conn-reconnecting', 'conn-offline'];
