@@ -103,8 +103,13 @@ export const DATA = {
   since: 'data-since',
   /** When a finished run ended: the client rewrites "Finished 3m ago" from it every second. */
   ended: 'data-ended',
-  /** How a `<time>` reads in the viewer's time zone: `datetime` ("2026-11-20 15:02:11") or `clock` ("15:02:11"). */
+  /**
+   * How a time reads in the viewer's zone: `datetime` ("2026-11-20 15:02:11"), `clock`
+   * ("15:02:11") or `minutes` ("15:02"); on a `<time>`, or on an SVG `<text>` with `data-at`.
+   */
   local: 'data-local',
+  /** The ISO time an SVG label shows (SVG has no `<time>`). */
+  at: 'data-at',
   /** A card's or a session page's session state and last change, as drawn. */
   state: 'data-state',
   updated: 'data-updated',

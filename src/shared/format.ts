@@ -83,12 +83,15 @@ export const updatedLabel = (ageMs: number): string => `Updated ${formatAge(ageM
 /** "Finished 3m ago": the stamp of a build that has ended, in a neutral colour (its data is final, not stale). */
 export const finishedLabel = (ageMs: number): string => `Finished ${formatAge(ageMs)}`;
 
-/** How a `<time>` reads in the viewer's zone: a whole date and time, or the clock time alone. */
-export type LocalTimeStyle = 'datetime' | 'clock';
+/**
+ * How a time reads in the viewer's zone: a whole date and time, the clock time, or the clock
+ * to the minute (a chart's time axis).
+ */
+export type LocalTimeStyle = 'datetime' | 'clock' | 'minutes';
 
 /** Whether a value (a `data-local` attribute) names a {@link LocalTimeStyle}. */
 export const isLocalTimeStyle = (value: unknown): value is LocalTimeStyle =>
-  value === 'datetime' || value === 'clock';
+  value === 'datetime' || value === 'clock' || value === 'minutes';
 
 const localFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -114,15 +117,17 @@ function localFormat(timeZone: string | undefined): Intl.DateTimeFormat {
 
 /**
  * An ISO time in a time zone (the viewer's own when none is given), in the shape of
- * {@link formatTimestamp} without its "UTC": "2026-11-20 15:02:11", or "15:02:11" for `clock`;
- * "—" when unknown.
+ * {@link formatTimestamp} without its "UTC": "2026-11-20 15:02:11", "15:02:11" for `clock`,
+ * "15:02" for `minutes`; "—" when unknown.
  */
 export function formatLocalTime(iso: string | null, style: LocalTimeStyle, timeZone?: string): string {
   const ms = parseTime(iso);
   if (ms === null) return UNKNOWN;
   const parts: Record<string, string> = {};
   for (const part of localFormat(timeZone).formatToParts(ms)) parts[part.type] = part.value;
-  const clock = `${parts['hour']}:${parts['minute']}:${parts['second']}`;
+  const minutes = `${parts['hour']}:${parts['minute']}`;
+  if (style === 'minutes') return minutes;
+  const clock = `${minutes}:${parts['second']}`;
   return style === 'clock' ? clock : `${parts['year']}-${parts['month']}-${parts['day']} ${clock}`;
 }
 

@@ -88,6 +88,7 @@ describe('times in the viewer’s zone', () => {
     expect(formatLocalTime('2026-11-20T13:00:00Z', 'clock', 'America/New_York')).toBe('08:00:00');
     expect(formatLocalTime('2026-11-20T23:30:05Z', 'datetime', 'Europe/Berlin')).toBe('2026-11-21 00:30:05');
     expect(formatLocalTime('2026-11-20T13:00:00Z', 'datetime', 'UTC')).toBe('2026-11-20 13:00:00');
+    expect(formatLocalTime('2026-11-20T13:05:59Z', 'minutes', 'Asia/Kolkata')).toBe('18:35');
     expect(formatLocalTime('not a time', 'clock')).toBe('—');
     expect(formatLocalTime(null, 'datetime')).toBe('—');
   });
