@@ -12,7 +12,7 @@
 import type { LogLine } from '../shared/protocol.js';
 import { logLineSegments } from '../shared/ansi.js';
 import { CLASSES, IDS, logLevelClass, readData, writeData } from '../shared/dom.js';
-import { formatClock, formatTimestamp } from '../shared/format.js';
+import { formatLocalTime, formatTimestamp } from '../shared/format.js';
 
 /** Lines kept on the page; older ones are removed as new ones arrive. */
 export const MAX_LINES = 1000;
@@ -53,7 +53,8 @@ function lineElement(line: LogLine): HTMLLIElement {
   time.className = CLASSES.logTime;
   time.dateTime = line.at;
   time.title = formatTimestamp(line.at);
-  time.textContent = formatClock(line.at);
+  writeData(time, 'local', 'clock');
+  time.textContent = formatLocalTime(line.at, 'clock');
   li.append(time);
   if (level === 'error' || level === 'warn') li.append(span(CLASSES.logLevel, level));
   const text = span(CLASSES.logText, '');

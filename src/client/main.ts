@@ -9,10 +9,13 @@ import { formatAge } from '../shared/format.js';
 import type { Agent, ServerMessage, Session, SessionState } from '../shared/protocol.js';
 import type { SessionMetrics } from '../shared/metrics.js';
 import { inTab, isTab } from '../shared/tabs.js';
+import { Announcer } from './announce.js';
 import { showBackfill } from './backfill.js';
 import { Connection, socketUrl, type ConnectionState } from './connection.js';
+import { followLocalTimes } from './local-time.js';
 import { LogTail } from './log-tail.js';
 import { Refresher } from './refresh.js';
+import { enableTabKeys } from './tab-keys.js';
 import { tickStamps } from './ticker.js';
 
 /**
@@ -26,6 +29,14 @@ function assertNever(frame: never): void {
 /** Set on session pages: this page follows one session over `/ws/<id>`. */
 const pageSessionId = readData(document.body, 'sessionId');
 const refresher = new Refresher();
+const announcer = new Announcer();
+/**
+ * How long the dashboard waits for the socket's first snapshot before loading its list anyway
+ * (a proxy that refuses WebSockets must not leave the page empty).
+ */
+const FIRST_LIST_WAIT_MS = 3_000;
+/** Whether the dashboard's list and tab bar have been asked for yet. */
+let listAsked = false;
 /** The log tail of a session page; null on other pages. */
 const logTail =
   pageSessionId !== undefined && document.getElementById(IDS.logTail) ? new LogTail(pageSessionId) : null;
@@ -47,6 +58,7 @@ function noteServerTime(iso: string): void {
 function onSession(session: Session): void {
   const previous = known.get(session.id);
   known.set(session.id, session.state);
+  announcer.session(session);
   if (pageSessionId !== undefined) {
     if (session.id === pageSessionId) refresher.detail();
     return;
@@ -100,10 +112,11 @@ function onFrame(frame: ServerMessage): void {
       break;
     case 'snapshot':
       for (const session of frame.sessions) known.set(session.id, session.state);
-      // The first snapshot closes the gap between the page's first render and the socket;
-      // later ones follow a reconnect, after which anything may have changed.
+      announcer.snapshot(frame.sessions);
       snapshots += 1;
-      refresher.all();
+      if (snapshots === 1) onFirstSnapshot(frame.sessions);
+      // Later snapshots follow a reconnect, after which anything may have changed.
+      else refresher.all();
       break;
     case 'session':
       onSession(frame.session);
@@ -136,6 +149,43 @@ function onFrame(frame: ServerMessage): void {
     default:
       assertNever(frame);
   }
+}
+
+/**
+ * The first snapshot closes the gap between the page's first render and the socket. The
+ * dashboard's list and tab bar load now, once (the shell holds no `load` trigger for them), so
+ * they show everything up to this snapshot and frames bring everything after it. A session page
+ * was drawn whole by the server: its detail is drawn again only if the session changed since.
+ */
+function onFirstSnapshot(sessions: readonly Session[]): void {
+  if (pageSessionId === undefined) {
+    // Asked for already when the socket was slow to come: what it showed may be out of date.
+    if (listAsked) refresher.all();
+    else askForList();
+    return;
+  }
+  const detail = document.getElementById(IDS.sessionDetail);
+  const session = sessions.find((candidate) => candidate.id === pageSessionId);
+  if (
+    !detail ||
+    !session ||
+    readData(detail, 'updated') !== session.updatedAt ||
+    readData(detail, 'state') !== session.state
+  )
+    refresher.detail();
+  // Lines and agents may have come and gone between the render and the socket's first frame.
+  refresher.logs();
+  refresher.agents();
+}
+
+/** Loads the dashboard's list and tab bar, once; after that, frames say when to redraw them. */
+function askForList(): void {
+  if (listAsked) return;
+  listAsked = true;
+  // htmx wires the shell's triggers up on DOMContentLoaded; an event fired before would be lost.
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => refresher.list(), { once: true });
+  else refresher.list();
 }
 
 const STATE_CLASSES = ['conn-live', 'conn-connecting', 'conn-reconnecting', 'conn-offline'];
@@ -195,6 +245,9 @@ function rememberOpenDetails(): void {
 
 function start(): void {
   rememberOpenDetails();
+  followLocalTimes();
+  enableTabKeys();
+  if (pageSessionId === undefined) setTimeout(askForList, FIRST_LIST_WAIT_MS);
   // htmx restores pages from its history cache; what they show may be long out of date.
   document.addEventListener('htmx:historyRestore', () => refresher.all());
   const connection = new Connection(socketUrl(location, pageSessionId), {
@@ -202,6 +255,9 @@ function start(): void {
     state: (state) => {
       connectionState = state;
       showConnection();
+      // No socket, no snapshot: the dashboard shows its list all the same, without live updates.
+      if (pageSessionId === undefined && (state.kind === 'reconnecting' || state.kind === 'offline'))
+        askForList();
     },
   });
   connection.start();

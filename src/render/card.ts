@@ -13,7 +13,7 @@ import { clampPercent, formatPercent, formatTokens, formatUsd } from './format.j
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
 import type { PlannedPhase } from './planned-phase.js';
 import { cardFragmentPath, cardId, DATA, EVENTS, IDS, sessionPath } from '../shared/dom.js';
-import { elapsed, freshStamp } from './stamps.js';
+import { elapsed, sessionStamp } from './stamps.js';
 
 const STATE_LABELS: Readonly<Record<SessionState, string>> = {
   running: 'Running',
@@ -178,9 +178,9 @@ export function renderCard(session: Session, now: number, data: CardData): SafeH
   return html`<article
     id="${id}"
     class="card state-${session.state}"
-    data-state="${session.state}"
+    ${DATA.state}="${session.state}"
     ${DATA.sessionId}="${session.id}"
-    data-updated="${session.updatedAt}"
+    ${DATA.updated}="${session.updatedAt}"
     aria-labelledby="${id}-title"
     hx-get="${cardFragmentPath(session.id)}"
     hx-trigger="${EVENTS.session}"
@@ -221,7 +221,7 @@ export function renderCard(session: Session, now: number, data: CardData): SafeH
       </div>
     </dl>
     <footer class="card-foot">
-      ${sourceBadge(session)} ${warningsBadge(session)} ${freshStamp(session.updatedAt, now)}
+      ${sourceBadge(session)} ${warningsBadge(session)} ${sessionStamp(session, now)}
     </footer>
   </article>`;
 }

@@ -10,6 +10,7 @@
  */
 import { html, type SafeHtml } from './html.js';
 import { formatTokens } from './format.js';
+import { DATA } from '../shared/dom.js';
 
 /** The drawing area inside a chart's viewBox, after room for the axes. */
 export interface PlotArea {
@@ -67,15 +68,26 @@ const TIME_STEPS = [
   24 * HOUR,
 ];
 
-/** Time axis ticks on round UTC clock times between `start` and `end` (ms), about `target` of them. */
-export function timeTicks(start: number, end: number, target = 6): { at: number; label: string }[] {
+/** A tick of a time axis: where, its UTC label, and how the client relabels it in the viewer's zone. */
+export interface TimeTick {
+  at: number;
+  label: string;
+  style: 'clock' | 'minutes';
+}
+
+/**
+ * Time axis ticks on round UTC clock times between `start` and `end` (ms), about `target` of them.
+ * Round in UTC is round in every zone whose offset is whole hours, and a half-hour off elsewhere.
+ */
+export function timeTicks(start: number, end: number, target = 6): TimeTick[] {
   const span = Math.max(1, end - start);
   const step =
     TIME_STEPS.find((s) => span / s <= target) ?? Math.ceil(span / target / (24 * HOUR)) * 24 * HOUR;
-  const ticks: { at: number; label: string }[] = [];
+  const ticks: TimeTick[] = [];
+  const style = step < MINUTE ? 'clock' : 'minutes';
   for (let at = Math.ceil(start / step) * step; at <= end; at += step) {
     const iso = new Date(at).toISOString();
-    ticks.push({ at, label: step < MINUTE ? iso.slice(11, 19) : iso.slice(11, 16) });
+    ticks.push({ at, label: style === 'clock' ? iso.slice(11, 19) : iso.slice(11, 16), style });
   }
   return ticks;
 }
@@ -97,11 +109,16 @@ export function valueAxis(
   </g>`;
 }
 
+/** A label along the bottom edge; a time of day carries its time for the client to relabel. */
+export interface BottomLabel {
+  x: number;
+  text: string;
+  className?: string;
+  time?: { iso: string; style: TimeTick['style'] };
+}
+
 /** Labels along the bottom edge, each at an x coordinate. */
-export function bottomLabels(
-  area: PlotArea,
-  labels: { x: number; text: string; className?: string }[],
-): SafeHtml {
+export function bottomLabels(area: PlotArea, labels: BottomLabel[]): SafeHtml {
   const y = area.height - area.bottom + 16;
   return html`<g class="axis axis-x">
     <line
@@ -120,6 +137,7 @@ export function bottomLabels(
         x="${px(label.x)}"
         y="${y}"
         text-anchor="${anchor}"
+        ${label.time && html`${DATA.at}="${label.time.iso}" ${DATA.local}="${label.time.style}"`}
         >${label.text}</text
       >`;
     })}

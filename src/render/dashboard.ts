@@ -28,7 +28,10 @@ const TAB_LABELS: Readonly<Record<SessionTab, string>> = {
   all: 'All',
 };
 
-const DEMO_HINT = raw('Start one, or run <code>buildcast demo</code> to see a simulated build.');
+// `buildcast` is on the PATH only where it was installed as a package; in a clone it is `npm run demo`.
+const DEMO_HINT = raw(
+  'Start one, or run <code>npm run demo</code> to see simulated builds (<code>npx buildcast demo</code> where buildcast is installed as a package).',
+);
 
 const EMPTY_STATES: Readonly<Record<SessionTab, SafeHtml>> = {
   active: html`<strong>No builds running.</strong> ${DEMO_HINT}`,
@@ -62,6 +65,7 @@ export function renderTabs(counts: SessionCounts, tab: SessionTab, { oob = false
             ${DATA.tab}="${name}"
             href="${dashboardPath(name)}"
             aria-selected="${name === tab ? 'true' : 'false'}"
+            tabindex="${name === tab ? '0' : '-1'}"
             aria-controls="${IDS.sessionList}"
             hx-get="${listFragmentPath(name, { withTabs: true })}"
             hx-target="#${IDS.sessionList}"

@@ -12,7 +12,7 @@
 import type { LogLevel, LogLine } from '../shared/protocol.js';
 import { renderAnsi } from './ansi.js';
 import { html, type SafeHtml } from './html.js';
-import { formatClock, formatTimestamp } from '../shared/format.js';
+import { localTime } from './stamps.js';
 import { CLASSES, DATA, EVENTS, IDS, logLevelClass, logsFragmentPath } from '../shared/dom.js';
 
 /** Lines the server draws; the client keeps up to 1,000 as more arrive. */
@@ -36,9 +36,7 @@ export function renderLogLine(line: LogLine): SafeHtml {
     ${DATA.level}="${level}"
     ${DATA.source}="${line.source}"
   >
-    <time class="${CLASSES.logTime}" datetime="${line.at}" title="${formatTimestamp(line.at)}"
-      >${formatClock(line.at)}</time
-    >${tag !== undefined && html`<span class="${CLASSES.logLevel}">${tag}</span>`}<span
+    ${localTime(line.at, 'clock', CLASSES.logTime)}${tag !== undefined && html`<span class="${CLASSES.logLevel}">${tag}</span>`}<span
       class="${CLASSES.logText}"
       >${renderAnsi(line.text)}</span
     >

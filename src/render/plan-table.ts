@@ -8,8 +8,8 @@
 import type { PlanStatus, PlanTask, Session } from '../shared/protocol.js';
 import type { PlannedPhase } from './planned-phase.js';
 import { classes, html, type SafeHtml } from './html.js';
-import { formatClock, formatDuration, formatTimestamp, UNKNOWN } from '../shared/format.js';
-import { elapsed } from './stamps.js';
+import { formatDuration, UNKNOWN } from '../shared/format.js';
+import { elapsed, localTime } from './stamps.js';
 
 /** Badge words for each plan status. */
 export const PLAN_LABELS: Readonly<Record<PlanStatus, string>> = {
@@ -28,9 +28,7 @@ export function planPill(status: PlanStatus): SafeHtml {
 
 function timeCell(iso: string | null): SafeHtml {
   if (iso === null) return html`<td class="t-time">${UNKNOWN}</td>`;
-  return html`<td class="t-time">
-    <time datetime="${iso}" title="${formatTimestamp(iso)}">${formatClock(iso)}</time>
-  </td>`;
+  return html`<td class="t-time">${localTime(iso, 'clock')}</td>`;
 }
 
 function durationCell(phase: PlannedPhase, session: Session, now: number): SafeHtml {

@@ -14,7 +14,7 @@ import type { SessionMetrics } from '../shared/metrics.js';
 import { DATA, detailFragmentPath, EVENTS, IDS } from '../shared/dom.js';
 import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';
-import { formatTimestamp, UNKNOWN } from '../shared/format.js';
+import { UNKNOWN } from '../shared/format.js';
 import { formatTokens } from './format.js';
 import { renderBackfill } from './backfill.js';
 import { cardCost, progressBar, sourceBadge, stateBadge } from './card.js';
@@ -24,7 +24,7 @@ import { renderLogTail } from './log-tail.js';
 import type { PageShell } from './page-shell.js';
 import { renderPlan } from './plan-table.js';
 import type { PlannedPhase } from './planned-phase.js';
-import { elapsed, freshStamp } from './stamps.js';
+import { elapsed, localTime, sessionStamp } from './stamps.js';
 
 /** Raw files bigger than this are cut (SPEC 1.1 allows phase files of several megabytes). */
 export const RAW_DISPLAY_LIMIT = 128 * 1024;
@@ -45,17 +45,12 @@ function header(session: Session, now: number): SafeHtml {
       ${stateBadge(session.state)} ${sourceBadge(session)}
     </div>
     <p class="session-meta">
-      <span
-        >Started
-        <time datetime="${session.startedAt}" title="${formatTimestamp(session.startedAt)}"
-          >${formatTimestamp(session.startedAt)}</time
-        ></span
-      >
+      <span>Started ${localTime(session.startedAt, 'datetime')}</span>
       <span
         >${session.endedAt === null ? 'Running for' : 'Took'}
         ${elapsed(session.startedAt, session.endedAt, now)}</span
       >
-      ${freshStamp(session.updatedAt, now)}
+      ${sessionStamp(session, now)}
     </p>
     ${session.workdir !== null && html`<p class="workdir"><code>${session.workdir}</code></p>`}
   </header>`;
@@ -114,7 +109,7 @@ function warnings(session: Session): SafeHtml {
               html`<li class="warning">
                 <code class="warning-file">${warning.file}</code>
                 <span class="warning-reason">${warning.reason}</span>
-                <time class="muted" datetime="${warning.at}">${formatTimestamp(warning.at)}</time>
+                ${localTime(warning.at, 'datetime', 'muted')}
               </li>`,
           )}
         </ul>`;
@@ -165,9 +160,9 @@ export function renderSessionDetail(
   return html`<div
     id="${IDS.sessionDetail}"
     class="session-detail state-${session.state}"
-    data-state="${session.state}"
+    ${DATA.state}="${session.state}"
     ${DATA.sessionId}="${session.id}"
-    data-updated="${session.updatedAt}"
+    ${DATA.updated}="${session.updatedAt}"
     hx-get="${detailFragmentPath(session.id)}"
     hx-trigger="${EVENTS.detail}"
     hx-swap="outerHTML"

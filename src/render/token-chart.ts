@@ -224,10 +224,16 @@ export function renderTokenChart(session: Session, tokens: SessionMetrics['token
       ${phaseMarkers(session, x, start, end)}
       ${bottomLabels(
         AREA,
-        timeTicks(start, end).map((tick) => ({ x: x(tick.at), text: tick.label })),
+        timeTicks(start, end).map((tick) => ({
+          x: x(tick.at),
+          text: tick.label,
+          time: { iso: new Date(tick.at).toISOString(), style: tick.style },
+        })),
       )}`,
   });
   return html`<div class="chart-scroll">${svg}</div>
     ${tokenLegend(tokens)}
-    <p class="chart-note muted">Times in UTC; each bar is ${bucketLabel(bars[0]?.widthMs ?? 0)}.</p>`;
+    <p class="chart-note muted">
+      Times of day in your time zone (UTC in the tooltips); each bar is ${bucketLabel(bars[0]?.widthMs ?? 0)}.
+    </p>`;
 }

@@ -7,8 +7,9 @@
  * `/assets/shared/x.js`).
  *
  * Only known names are served (client and shared modules by a strict file-name pattern), so no
- * request can reach outside those folders. Files are read once and kept in memory; a file that is missing
- * is not remembered as missing, so building the client while the server runs still works.
+ * request can reach outside those folders. Files are read once and kept in memory, each coding of
+ * them made once too; a file that is missing is not remembered as missing, so building the client
+ * while the server runs still works.
  *
  * The page shell (`public/dashboard.html`) is not an asset: the page routes read it once, at start,
  * through {@link loadPageShell}.
@@ -17,8 +18,11 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { FAVICON_ALERT, QUERY, ROUTES } from '../shared/dom.js';
+import { markFavicon } from '../render/favicon.js';
 import { parseShell, type PageShell } from '../render/page-shell.js';
+import { chooseCoding, encode, etagOf, matchesEtag, MIN_COMPRESS_BYTES, type Coding } from './encoding.js';
 
 /** Client and shared files are flat kebab-case modules and their source maps. */
 export const CLIENT_FILE_PATTERN = /^[a-z0-9-]+\.js(\.map)?$/;
@@ -36,32 +40,62 @@ export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
 }
 
+/** One coding of a file, with its tag. */
+interface Representation {
+  body: Uint8Array<ArrayBuffer>;
+  etag: string;
+}
+
+/** A file read once: its bytes, and each coding of it made the first time it is asked for. */
+class CachedFile {
+  readonly #bytes: Uint8Array;
+  readonly #codings = new Map<Coding, Representation>();
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** The file in `coding`; small files always go as they are. */
+  as(coding: Coding): { coding: Coding } & Representation {
+    const used = this.#bytes.byteLength < MIN_COMPRESS_BYTES ? 'identity' : coding;
+    let representation = this.#codings.get(used);
+    if (!representation) {
+      representation = { body: encode(this.#bytes, used, 'max'), etag: etagOf(this.#bytes, used) };
+      this.#codings.set(used, representation);
+    }
+    return { coding: used, ...representation };
+  }
+}
+
 /** Reads files once and keeps them; failures are not kept, so the next request tries again. */
 interface AssetCache {
-  /** The file's bytes, or null when it cannot be read. */
-  load(file: string): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** The file, or null when it cannot be read. */
+  load(file: string): Promise<CachedFile | null>;
+  /** A file made in memory rather than read (the favicon with a mark on it), made once. */
+  made(key: string, make: () => Promise<Uint8Array | null>): Promise<CachedFile | null>;
 }
 
 /** A fresh, empty cache. */
 function createAssetCache(): AssetCache {
-  const files = new Map<string, Promise<Uint8Array<ArrayBuffer> | null>>();
-  return {
-    load(file) {
-      let pending = files.get(file);
-      if (!pending) {
-        // Copied once into a plain Uint8Array so every response can send it as is.
-        pending = readFile(file).then(
-          (bytes) => new Uint8Array(bytes),
-          () => {
-            files.delete(file);
-            return null;
-          },
-        );
-        files.set(file, pending);
-      }
-      return pending;
-    },
+  const files = new Map<string, Promise<CachedFile | null>>();
+  const made = (key: string, make: () => Promise<Uint8Array | null>): Promise<CachedFile | null> => {
+    let pending = files.get(key);
+    if (!pending) {
+      pending = make().then(
+        (bytes) => {
+          if (bytes === null) files.delete(key);
+          return bytes === null ? null : new CachedFile(bytes);
+        },
+        () => {
+          files.delete(key);
+          return null;
+        },
+      );
+      files.set(key, pending);
+    }
+    return pending;
   };
+  return { made, load: (file) => made(file, () => readFile(file)) };
 }
 
 /** Where htmx lives: resolved through Node's own module resolution, never a CDN. */
@@ -95,11 +129,16 @@ export function loadPageShell(packageRoot: string): PageShell {
   return parsed.shell;
 }
 
+/**
+ * Assets keep their names across releases, so a browser keeps its copy but asks each time
+ * whether it is still current (`no-cache`), and the ETag makes that answer an empty 304.
+ */
 const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
 
 /**
- * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`,
- * `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
+ * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg` (with `?alert=failed`, the
+ * same icon with a red dot), `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
+ * Each is compressed as the request accepts, tagged, and answered 304 when the browser's copy is current.
  */
 export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
   const app = new Hono();
@@ -107,29 +146,45 @@ export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
   const publicDir = path.join(packageRoot, 'public');
   const clientDir = path.join(packageRoot, 'dist', 'src', 'client');
   const sharedDir = path.join(packageRoot, 'dist', 'src', 'shared');
+  const faviconFile = path.join(publicDir, 'favicon.svg');
 
-  const serve = async (file: string | null, name: string): Promise<Response> => {
-    const bytes = file === null ? null : await cache.load(file);
-    if (bytes === null) {
+  const send = async (c: Context, pending: Promise<CachedFile | null> | null, name: string) => {
+    const file = pending === null ? null : await pending;
+    if (file === null) {
       return new Response('Not found', {
         status: 404,
         headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' },
       });
     }
-    return new Response(bytes, { headers: { ...HEADERS, 'Content-Type': contentTypeOf(name) } });
+    const { coding, body, etag } = file.as(chooseCoding(c.req.header('Accept-Encoding')));
+    const headers: Record<string, string> = { ...HEADERS, ETag: etag, Vary: 'Accept-Encoding' };
+    if (matchesEtag(c.req.header('If-None-Match'), etag)) return new Response(null, { status: 304, headers });
+    headers['Content-Type'] = contentTypeOf(name);
+    if (coding !== 'identity') headers['Content-Encoding'] = coding;
+    return new Response(body, { headers });
   };
+  const serve = (c: Context, file: string | null, name: string) =>
+    send(c, file === null ? null : cache.load(file), name);
 
-  app.get('/assets/htmx.min.js', () => serve(resolveHtmx(), 'htmx.min.js'));
-  app.get('/assets/styles.css', () => serve(path.join(publicDir, 'styles.css'), 'styles.css'));
-  app.get('/favicon.svg', () => serve(path.join(publicDir, 'favicon.svg'), 'favicon.svg'));
+  app.get('/assets/htmx.min.js', (c) => serve(c, resolveHtmx(), 'htmx.min.js'));
+  app.get('/assets/styles.css', (c) => serve(c, path.join(publicDir, 'styles.css'), 'styles.css'));
+  app.get(ROUTES.favicon, (c) => {
+    if (c.req.query(QUERY.alert) !== FAVICON_ALERT) return serve(c, faviconFile, 'favicon.svg');
+    const marked = cache.made(`${faviconFile}?${FAVICON_ALERT}`, async () => {
+      const plain = await cache.load(faviconFile);
+      if (plain === null) return null;
+      return new TextEncoder().encode(markFavicon(new TextDecoder().decode(plain.as('identity').body)));
+    });
+    return send(c, marked, 'favicon.svg');
+  });
   for (const [prefix, dir] of [
     ['/assets/client', clientDir],
     ['/assets/shared', sharedDir],
   ] as const) {
     app.get(`${prefix}/:file`, (c) => {
       const file = c.req.param('file');
-      if (!CLIENT_FILE_PATTERN.test(file)) return serve(null, file);
-      return serve(path.join(dir, file), file);
+      if (!CLIENT_FILE_PATTERN.test(file)) return serve(c, null, file);
+      return serve(c, path.join(dir, file), file);
     });
   }
   return app;

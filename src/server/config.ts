@@ -231,7 +231,7 @@ export function parseConfig(
 
   const config = resolve(command ?? 'serve');
   if (config.token === null && !isLoopback(config.host)) {
-    return fail(`binding to ${config.host} exposes buildcast beyond this machine: set --token (SPEC 7)`);
+    return fail(`binding to ${config.host} exposes buildcast beyond this machine: set --token`);
   }
   return { ok: true, config };
 

@@ -1,7 +1,8 @@
 /**
  * @module
- * The HTML side of buildcast (SPEC 5): the dashboard shell, session pages, the fragments htmx
- * swaps into them, and the static assets they need.
+ * The HTML side of buildcast (SPEC 5): the dashboard shell, session pages (`/sessions/:id`, where
+ * a project's name opens its latest run), the fragments htmx swaps into them, and the static
+ * assets they need. Every page and fragment goes compressed when the browser accepts it.
  *
  * Fragments and the events that refresh them (fired by the browser client, src/client/):
  * - `GET /fragments/tabs?tab=` → `<nav id="tabs">`, refreshed on `bc:list` / `bc:tabs` (from body);
@@ -30,6 +31,7 @@ import { canonicalPhase } from '../core/phases.js';
 import { buildPlan, isOptionalPhase } from '../core/plan.js';
 import type { SessionReader } from '../core/session-query.js';
 import { createAssetRoutes, loadPageShell } from './assets.js';
+import { encodeFresh } from './encoding.js';
 import { html, type SafeHtml } from '../render/html.js';
 import { renderBackfill } from '../render/backfill.js';
 import { renderAgentsPanel } from '../render/agents.js';
@@ -43,7 +45,8 @@ import { renderSessionDetail, renderSessionPage } from '../render/session-page.j
 import { latestResult } from '../render/test-chart.js';
 
 export interface PageDeps {
-  reader: SessionReader;
+  /** The sessions; a project's name finds its latest run, so `/sessions/<project>` opens it. */
+  reader: SessionReader & { latestOfProject(project: string): Session | undefined };
   clock: Clock;
   /** The folder holding package.json, `public/` (with the page shell, read once here) and `dist/`. */
   packageRoot: string;
@@ -68,9 +71,13 @@ const HTML_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-/** Only `SafeHtml` goes out, so a plain string from a build cannot reach a page by mistake. */
+/**
+ * Only `SafeHtml` goes out, so a plain string from a build cannot reach a page by mistake; it goes
+ * compressed when the browser accepts it.
+ */
 function sendHtml(c: Context, markup: SafeHtml, status: 200 | 404 = 200): Response {
-  return c.body(markup.toString(), status, { ...HTML_HEADERS, 'Content-Security-Policy': PAGE_CSP });
+  const { body, headers } = encodeFresh(markup.toString(), c.req.header('Accept-Encoding'));
+  return c.body(body, status, { ...HTML_HEADERS, ...headers, 'Content-Security-Policy': PAGE_CSP });
 }
 
 /**
@@ -121,9 +128,11 @@ export function createPageRoutes({
   );
 
   app.get(ROUTES.session, (c) => {
-    const id = c.req.param('id');
-    const session = reader.get(id);
-    if (!session) return sendHtml(c, renderNotFoundPage(shell, `session with the id “${id}”`), 404);
+    const wanted = c.req.param('id');
+    // As the API does: a session id, or else a project's name for the latest run of it.
+    const session = reader.get(wanted) ?? reader.latestOfProject(wanted);
+    if (!session) return sendHtml(c, renderNotFoundPage(shell, `session or project called “${wanted}”`), 404);
+    const id = session.id;
     return sendHtml(
       c,
       renderSessionPage(shell, session, reader.raw(id), clock.now(), {

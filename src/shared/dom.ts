@@ -42,6 +42,8 @@ export const IDS = {
   logErrorsOnly: 'log-errors-only',
   /** The history-reading banner. */
   backfill: 'backfill',
+  /** Where the client announces a build that failed or completed while the page was open (in the shell). */
+  notices: 'notices',
 } as const;
 
 /** One of the fixed element ids. */
@@ -99,6 +101,18 @@ export const DATA = {
   fresh: 'data-fresh',
   /** When a run started: the client ticks its elapsed time from it. */
   since: 'data-since',
+  /** When a finished run ended: the client rewrites "Finished 3m ago" from it every second. */
+  ended: 'data-ended',
+  /**
+   * How a time reads in the viewer's zone: `datetime` ("2026-11-20 15:02:11"), `clock`
+   * ("15:02:11") or `minutes` ("15:02"); on a `<time>`, or on an SVG `<text>` with `data-at`.
+   */
+  local: 'data-local',
+  /** The ISO time an SVG label shows (SVG has no `<time>`). */
+  at: 'data-at',
+  /** A card's or a session page's session state and last change, as drawn. */
+  state: 'data-state',
+  updated: 'data-updated',
   /** The connection indicator's state (in the shell). */
   conn: 'data-conn',
 } as const;
@@ -150,6 +164,7 @@ export const ROUTES = {
   agentsFragment: '/fragments/sessions/:id/agents',
   logsFragment: '/fragments/sessions/:id/logs',
   backfillFragment: '/fragments/backfill',
+  favicon: '/favicon.svg',
 } as const;
 
 /** The query parameters the dashboard's URLs carry. */
@@ -160,7 +175,16 @@ export const QUERY = {
   cursor: 'cursor',
   /** `tabs=1`: the list also carries the tab bar, out of band. */
   withTabs: 'tabs',
+  /** `alert=failed` on the favicon: the icon with a red dot. */
+  alert: 'alert',
 } as const;
+
+/** The favicon's `alert` value that draws the red dot. */
+export const FAVICON_ALERT = 'failed';
+
+/** The favicon, plain or with the red dot that says a build failed. */
+export const faviconPath = (failed: boolean): string =>
+  failed ? `${ROUTES.favicon}?${QUERY.alert}=${FAVICON_ALERT}` : ROUTES.favicon;
 
 type Route = (typeof ROUTES)[keyof typeof ROUTES];
 type SessionRoute = Extract<Route, `${string}:id${string}`>;

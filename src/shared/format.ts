@@ -77,6 +77,60 @@ export function formatClock(iso: string | null): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/** "Updated 3s ago": the stamp of a build still going, coloured by {@link freshnessClass}. */
+export const updatedLabel = (ageMs: number): string => `Updated ${formatAge(ageMs)}`;
+
+/** "Finished 3m ago": the stamp of a build that has ended, in a neutral colour (its data is final, not stale). */
+export const finishedLabel = (ageMs: number): string => `Finished ${formatAge(ageMs)}`;
+
+/**
+ * How a time reads in the viewer's zone: a whole date and time, the clock time, or the clock
+ * to the minute (a chart's time axis).
+ */
+export type LocalTimeStyle = 'datetime' | 'clock' | 'minutes';
+
+/** Whether a value (a `data-local` attribute) names a {@link LocalTimeStyle}. */
+export const isLocalTimeStyle = (value: unknown): value is LocalTimeStyle =>
+  value === 'datetime' || value === 'clock' || value === 'minutes';
+
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per time zone, made once: making them is far slower than using them. */
+function localFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let format = localFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    localFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * An ISO time in a time zone (the viewer's own when none is given), in the shape of
+ * {@link formatTimestamp} without its "UTC": "2026-11-20 15:02:11", "15:02:11" for `clock`,
+ * "15:02" for `minutes`; "—" when unknown.
+ */
+export function formatLocalTime(iso: string | null, style: LocalTimeStyle, timeZone?: string): string {
+  const ms = parseTime(iso);
+  if (ms === null) return UNKNOWN;
+  const parts: Record<string, string> = {};
+  for (const part of localFormat(timeZone).formatToParts(ms)) parts[part.type] = part.value;
+  const minutes = `${parts['hour']}:${parts['minute']}`;
+  if (style === 'minutes') return minutes;
+  const clock = `${minutes}:${parts['second']}`;
+  return style === 'clock' ? clock : `${parts['year']}-${parts['month']}-${parts['day']} ${clock}`;
+}
+
 /** "512 B", "12 KB", "340 MB", "1.2 GB" (binary units, as file sizes elsewhere on the pages). */
 export function formatBytes(bytes: number): string {
   const n = Number.isFinite(bytes) ? Math.max(0, bytes) : 0;

@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatLocalTime } from '../../src/shared/format.js';
 import { launchBrowser, screenshotPath } from '../helpers/browser.js';
 import { phase, removeDir, startTestServer, tempDir, writePhaseFile } from '../helpers/server.js';
 
@@ -79,7 +80,12 @@ describe('metrics charts in Chromium', () => {
       db: path.join(root, 'b.db'),
       claudeDirs: [claude],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A viewer half an hour off any round UTC time: the time axis is relabelled in their zone.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'Asia/Kolkata',
+    });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
@@ -95,6 +101,12 @@ describe('metrics charts in Chromium', () => {
       const before = Number(await page.locator('#session-metrics').getAttribute('data-tokens'));
       expect(before).toBe(4 * 32_020 + 400 + 500 + 600 + 700);
       expect(await page.locator('#session-metrics g.iteration').count()).toBe(1);
+      const tick = page.locator('#session-metrics svg.token-chart text.tick[data-at]').first();
+      const [at, style] = [await tick.getAttribute('data-at'), await tick.getAttribute('data-local')];
+      expect(style === 'minutes' || style === 'clock').toBe(true);
+      expect(await tick.textContent()).toBe(
+        formatLocalTime(at, style === 'clock' ? 'clock' : 'minutes', 'Asia/Kolkata'),
+      );
 
       appendFileSync(transcript, `${transcriptLine(9, new Date().toISOString(), workdir, 5_000)}\n`);
       await page.waitForFunction(
@@ -113,7 +125,7 @@ describe('metrics charts in Chromium', () => {
       await page.screenshot({ path: screenshotPath('metrics.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
-      await page.close();
+      await context.close();
       await server.close();
       removeDir(root);
     }

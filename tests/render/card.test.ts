@@ -82,6 +82,17 @@ describe('session card', () => {
     expect(text(fresh)).toContain('Running for 20m 00s');
   });
 
+  it('says when a finished build finished, in the neutral stamp, however long ago', async () => {
+    for (const state of ['completed', 'failed'] as const) {
+      const ended = { state, updatedAt: '2026-11-20T13:57:00Z', endedAt: '2026-11-20T13:57:00Z' };
+      const body = await card(makeSession(ended));
+      expect(body).toMatch(/class="fresh fresh-ended"\s+data-ended="2026-11-20T13:57:00Z"/);
+      expect(body).not.toMatch(/fresh-(green|yellow|red)|data-fresh=/);
+      expect(text(body)).toContain('Finished 3m ago');
+      expect(text(await card(makeSession(ended), '2026-11-22T14:00:00Z'))).toContain('Finished 2d ago');
+    }
+  });
+
   it('says "—" for unknown tokens, cost, iteration and progress', async () => {
     const words = text(
       await card(

@@ -5,6 +5,7 @@
  */
 import type { Agent, LogLine, PhaseSpan, Session } from '../../src/shared/protocol.js';
 import { countSessions, listSessions } from '../../src/core/session-list.js';
+import { isLaterRun } from '../../src/core/run-index.js';
 import type {
   SessionCounts,
   SessionPage,
@@ -116,6 +117,15 @@ export class ArrayReader implements SessionReader {
 
   raw(id: string): string | null {
     return this.raws[id] ?? null;
+  }
+
+  /** The latest run of a project, by the registry's own rule. */
+  latestOfProject(project: string): Session | undefined {
+    let latest: Session | undefined;
+    for (const session of this.sessions) {
+      if (session.project === project && (!latest || isLaterRun(session, latest))) latest = session;
+    }
+    return latest;
   }
 
   counts(): SessionCounts {

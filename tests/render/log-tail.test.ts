@@ -40,7 +40,7 @@ describe('log tail', () => {
     expect(words(shown[shown.length - 1]!)).toBe('14:03:10 line 250');
     expect(markup).toContain('data-last-seq="250"');
     expect(shown[0]).toContain(
-      '<time class="log-time" datetime="2026-11-20T13:59:51.000Z" title="2026-11-20 13:59:51 UTC">',
+      '<time class="log-time" datetime="2026-11-20T13:59:51.000Z" data-local="clock" title="2026-11-20 13:59:51 UTC">',
     );
   });
 

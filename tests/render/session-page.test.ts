@@ -52,7 +52,7 @@ describe('session page', () => {
       'GitHub Integration:queued',
     ]);
     expect(body).toContain(
-      '<time datetime="2026-11-20T13:44:12Z" title="2026-11-20 13:44:12 UTC">13:44:12</time>',
+      '<time datetime="2026-11-20T13:44:12Z" data-local="clock" title="2026-11-20 13:44:12 UTC">13:44:12</time>',
     );
     expect(body).toContain('<td class="t-duration">4m 12s</td>');
     expect(body).toContain('data-since="2026-11-20T13:55:00Z"');

@@ -59,6 +59,8 @@ describe('tokens over time', () => {
     expect(yLabels).toEqual(['0', '50k', '100k', '150k']);
     const xLabels = attrs(svg, /<text class="tick"[^>]*>([^<]+)<\/text>/g);
     expect(xLabels).toEqual(['13:40', '13:45', '13:50', '13:55', '14:00']);
+    // Drawn in UTC, each marked with its time for the client to put in the viewer's zone.
+    expect(svg).toContain('data-at="2026-11-20T13:40:00.000Z" data-local="minutes"');
   });
 
   it('marks where each phase started, with its name', async () => {

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/shared/clock.js';
 import type { Agent, LogLine, Session } from '../../src/shared/protocol.js';
@@ -68,7 +69,9 @@ describe('dashboard shell', () => {
     expect(body).toContain('aria-live="polite"');
     expect(body).toContain('hx-get="/fragments/tabs?tab=active"');
     expect(body).toContain('hx-get="/fragments/sessions?tab=active"');
-    expect(body).toContain('hx-trigger="load, bc:list from:body"');
+    // No `load` trigger: the client loads them once its socket has the first snapshot.
+    expect(body).toContain('hx-trigger="bc:list from:body"');
+    expect(body).toContain('id="notices" class="notices" role="status" aria-live="polite"');
     expect(body).toContain('src="/assets/htmx.min.js"');
     expect(body).toContain('src="/assets/client/main.js"');
     expect(body).not.toMatch(/https?:\/\//);
@@ -158,7 +161,9 @@ describe('session list fragment', () => {
     const app = pages();
     const text = async (tab: string) => (await app.request(`/fragments/sessions?tab=${tab}`)).text();
     expect(await text('active')).toContain('No builds running.');
-    expect(await text('active')).toContain('<code>buildcast demo</code>');
+    // `buildcast` is not on a clone's PATH: the hint names what works there, and in an install.
+    expect(await text('active')).toContain('<code>npm run demo</code>');
+    expect(await text('active')).toContain('<code>npx buildcast demo</code>');
     expect(await text('completed')).toContain('No completed builds yet.');
     expect(await text('failed')).toContain('No failed builds.');
     expect(await text('all')).toContain('No builds yet.');
@@ -357,6 +362,33 @@ describe('agents and log fragments', () => {
   });
 });
 
+describe('a project name in a session address', () => {
+  const run = (id: string, startedAt: string, state: Session['state']) =>
+    makeSession({ id, project: 'weather-app', startedAt, updatedAt: startedAt, state });
+  const older = run('weather-app-20261120T120000Z', '2026-11-20T12:00:00Z', 'failed');
+  const latest = run('weather-app-20261120T140211Z', '2026-11-20T14:02:11Z', 'running');
+
+  it('opens the latest run of the project, as the API does', async () => {
+    const app = pages([latest, older]);
+    const res = await app.request('/sessions/weather-app');
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    // The page follows that run: its socket, fragments and title are the run's own.
+    expect(body).toContain(`data-session-id="${latest.id}"`);
+    expect(body).toContain(`hx-get="/fragments/sessions/${latest.id}/detail"`);
+    expect(body).not.toContain(older.id);
+    // A run's own id still opens that run, even when it is not the latest.
+    const exact = await (await app.request(`/sessions/${older.id}`)).text();
+    expect(exact).toContain(`data-session-id="${older.id}"`);
+  });
+
+  it('is still not found when neither a run nor a project has that name', async () => {
+    const res = await pages([latest]).request('/sessions/todo-api');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('no session or project called “todo-api”');
+  });
+});
+
 describe('not found', () => {
   it('answers 404 for an unknown session page, card or detail', async () => {
     const app = pages([makeSession()]);
@@ -377,6 +409,89 @@ describe('not found', () => {
     const res = await app.request('/fragments/sessions/nope/metrics');
     expect(res.status).toBe(404);
     expect(await res.text()).toBe('');
+  });
+});
+
+describe('over the wire', () => {
+  const gunzip = async (res: Response) => gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+  const unbrotli = async (res: Response) =>
+    brotliDecompressSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+  const htmxFile = () => readFileSync(path.join(repoRoot, 'node_modules/htmx.org/dist/htmx.min.js'), 'utf8');
+
+  it('sends assets with brotli or gzip as the browser accepts, and as they are to one that accepts neither', async () => {
+    const app = pages();
+    const br = await app.request('/assets/htmx.min.js', {
+      headers: { 'Accept-Encoding': 'gzip, deflate, br' },
+    });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    const brBody = Buffer.from(await br.clone().arrayBuffer());
+    expect(brBody.byteLength).toBeLessThan(htmxFile().length / 3);
+    expect(await unbrotli(br)).toBe(htmxFile());
+    const gz = await app.request('/assets/styles.css', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await gunzip(gz)).toBe(readFileSync(path.join(repoRoot, 'public/styles.css'), 'utf8'));
+    const refused = await app.request('/assets/htmx.min.js', {
+      headers: { 'Accept-Encoding': 'br;q=0, gzip;q=0' },
+    });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(await refused.text()).toBe(htmxFile());
+  });
+
+  it('tags each asset, and answers a browser whose copy is current with an empty 304', async () => {
+    const app = pages();
+    const headers = { 'Accept-Encoding': 'br' };
+    const first = await app.request('/assets/htmx.min.js', { headers });
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const again = await app.request('/assets/htmx.min.js', {
+      headers: { ...headers, 'If-None-Match': etag ?? '' },
+    });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    // Each coding is its own representation, with its own tag.
+    const plain = await app.request('/assets/htmx.min.js', { headers: { 'If-None-Match': etag ?? '' } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('etag')).not.toBe(etag);
+    // A tag from an older copy of the file gets the file.
+    const stale = await app.request('/assets/htmx.min.js', {
+      headers: { ...headers, 'If-None-Match': '"old"' },
+    });
+    expect(stale.status).toBe(200);
+    const client = await app.request('/assets/client/main.js');
+    const revalidated = await app.request('/assets/client/main.js', {
+      headers: { 'If-None-Match': client.headers.get('etag') ?? '' },
+    });
+    expect(revalidated.status).toBe(304);
+  });
+
+  it('compresses pages and fragments too, drawn afresh for each request', async () => {
+    const app = pages(Array.from({ length: 8 }, (_, i) => makeSession({ id: `run-${i}`, project: `p${i}` })));
+    const res = await app.request('/fragments/sessions?tab=all', {
+      headers: { 'Accept-Encoding': 'gzip, br' },
+    });
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await unbrotli(res)).toContain('id="card-run-7"');
+    const page = await app.request('/', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(page.headers.get('content-encoding')).toBe('gzip');
+    expect(await gunzip(page)).toContain('<!doctype html>');
+  });
+
+  it('serves the favicon with a red dot for a page on which a build failed', async () => {
+    const app = pages();
+    const plain = await (await app.request('/favicon.svg')).text();
+    const alert = await app.request('/favicon.svg?alert=failed');
+    expect(alert.status).toBe(200);
+    expect(alert.headers.get('content-type')).toBe('image/svg+xml');
+    const marked = await alert.text();
+    expect(plain).not.toContain('data-alert');
+    expect(marked).toContain('data-alert="failed"');
+    expect(marked.replace(/\s*<circle[^>]*data-alert="failed"\/>/, '')).toBe(plain);
+    expect(alert.headers.get('etag')).not.toBe((await app.request('/favicon.svg')).headers.get('etag'));
   });
 });
 

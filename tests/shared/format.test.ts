@@ -8,6 +8,9 @@ import {
   formatAge,
   formatBytes,
   formatClock,
+  formatLocalTime,
+  finishedLabel,
+  updatedLabel,
   formatDuration,
   formatTimestamp,
   freshnessClass,
@@ -76,5 +79,22 @@ describe('sizes', () => {
     expect(formatBytes(1.2 * 1024 ** 3)).toBe('1.2 GB');
     expect(formatBytes(1023.9 * 1024)).toBe('1 MB');
     expect(formatBytes(-1)).toBe('0 B');
+  });
+});
+
+describe('times in the viewer’s zone', () => {
+  it('reads like the UTC stamps without their "UTC", in any zone', () => {
+    expect(formatLocalTime('2026-11-20T13:00:00Z', 'datetime', 'Asia/Kolkata')).toBe('2026-11-20 18:30:00');
+    expect(formatLocalTime('2026-11-20T13:00:00Z', 'clock', 'America/New_York')).toBe('08:00:00');
+    expect(formatLocalTime('2026-11-20T23:30:05Z', 'datetime', 'Europe/Berlin')).toBe('2026-11-21 00:30:05');
+    expect(formatLocalTime('2026-11-20T13:00:00Z', 'datetime', 'UTC')).toBe('2026-11-20 13:00:00');
+    expect(formatLocalTime('2026-11-20T13:05:59Z', 'minutes', 'Asia/Kolkata')).toBe('18:35');
+    expect(formatLocalTime('not a time', 'clock')).toBe('—');
+    expect(formatLocalTime(null, 'datetime')).toBe('—');
+  });
+
+  it('words running and finished stamps alike on both sides', () => {
+    expect(updatedLabel(3_000)).toBe('Updated 3s ago');
+    expect(finishedLabel(3 * 60_000)).toBe('Finished 3m ago');
   });
 });
