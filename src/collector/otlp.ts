@@ -1,13 +1,15 @@
 /**
  * @module
- * OpenTelemetry over HTTP with JSON encoding, as Claude Code exports it (SPEC 1.6) with
- * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`. Pure: bodies in, typed values and problems out.
+ * OpenTelemetry over HTTP as Claude Code exports it (SPEC 1.6). Pure: bodies in, typed values
+ * and problems out.
  *
  * Shapes follow the OTLP JSON encoding: lowerCamelCase keys, 64-bit integers (`intValue`,
- * `asInt`, `*UnixNano`) as decimal strings, though exporters also send bare numbers. Claude Code
- * 2.x sends even its numeric event attributes as `stringValue` ("input_tokens": "337"), so
- * every number is read from a string as well. An event's name is the `event.name` attribute
- * ("api_request", sometimes prefixed) or the record body ("claude_code.api_request").
+ * `asInt`, `*UnixNano`) as decimal strings, though exporters also send bare numbers. Protobuf
+ * bodies arrive here in the same shape (otlp-protobuf.ts). Claude Code 2.x sends even its numeric
+ * event attributes as `stringValue` ("input_tokens": "337"), so every number is read from a
+ * string as well. An event's name is the record's `eventName` field (OTLP's newer home for it),
+ * the `event.name` attribute ("api_request", sometimes prefixed) or the record body
+ * ("claude_code.api_request").
  *
  * A build can be tied to its telemetry with resource attributes, e.g.
  * `OTEL_RESOURCE_ATTRIBUTES=buildcast.project=weather-app,buildcast.workdir=/srv/weather-app`.
@@ -110,9 +112,12 @@ export function parseOtlpLogs(body: unknown): OtlpLogsParse {
   eachNested(body, ['resourceLogs', 'scopeLogs', 'logRecords'], problems, (record, path, resource) => {
     if (!isObject(record)) return problems.add(path, 'expected a log record object');
     const attrs = decodeAttributes(record.attributes, `${path}.attributes`, problems);
-    const bodyValue = record.body === undefined ? null : decodeAny(record.body, `${path}.body`, problems);
+    const bodyValue = record.body == null ? null : decodeAny(record.body, `${path}.body`, problems);
     const fromBody = typeof bodyValue === 'string' && bodyValue.startsWith('claude_code.') ? bodyValue : null;
-    const rawName = nameOf(attrs, 'event.name') ?? (fromBody && truncateText(fromBody, MAX_NAME_LENGTH));
+    const rawName =
+      eventNameOf(record) ??
+      nameOf(attrs, 'event.name') ??
+      (fromBody && truncateText(fromBody, MAX_NAME_LENGTH));
     if (rawName === null) return void ignored++;
     const name = `claude_code.${rawName.replace(/^claude_code\./, '')}`;
     const at = recordTime(record, attrs, path, problems);
@@ -152,6 +157,12 @@ export function parseOtlpLogs(body: unknown): OtlpLogsParse {
     });
   });
   return { samples, events, problems: problems.done(), ignored };
+}
+
+/** The record's own `eventName` (LogRecord field 12); null when absent or blank. */
+function eventNameOf(record: Obj): string | null {
+  const name = record.eventName;
+  return typeof name === 'string' && name.trim() !== '' ? truncateText(name, MAX_NAME_LENGTH) : null;
 }
 
 /** `event.timestamp` (ms precision) first, then the record's own times; null (reported) when none. */

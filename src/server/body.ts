@@ -11,6 +11,8 @@
  * Only past {@link DRAIN_LIMIT_BYTES} is the connection closed instead.
  */
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { Context } from 'hono';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../collector/json-text.js';
 import { ApiError } from './errors.js';
@@ -20,6 +22,11 @@ export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** The body as UTF-8 text; a body over `maxBytes` is refused with a 413. */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
+  return (await readBodyBytes(c, maxBytes)).toString('utf8');
+}
+
+/** The body as bytes; a body over `maxBytes` is refused with a 413. */
+export async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer> {
   const tooLarge = () =>
     new ApiError(
       413,
@@ -30,9 +37,9 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
     if (declared > maxBytes) throw tooLarge();
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
-    return text;
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    if (bytes.length > maxBytes) throw tooLarge();
+    return bytes;
   }
   const body = declared > DRAIN_LIMIT_BYTES ? 'closed' : await readLimited(incoming, maxBytes);
   if (typeof body === 'string') {
@@ -40,7 +47,7 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
     if (body === 'closed') c.header('Connection', 'close');
     throw tooLarge();
   }
-  return body.length === 1 ? body[0]!.toString('utf8') : Buffer.concat(body).toString('utf8');
+  return body.length === 1 ? body[0]! : Buffer.concat(body);
 }
 
 /**
@@ -104,4 +111,61 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<{ text
     throw new ApiError(400, 'bad_json', 'request body is empty: send the phase file as JSON');
   }
   return { text, value: parseJsonBody(text) };
+}
+
+/** A body as it was sent, before its `Content-Encoding` was undone. */
+export type DecodedBody =
+  { ok: true; bytes: Buffer } | { ok: false; status: 400 | 413 | 415; problem: string };
+
+type Inflate = (bytes: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+const gunzip: Inflate = promisify(zlib.gunzip);
+const inflateZlib: Inflate = promisify(zlib.inflate);
+const inflateRaw: Inflate = promisify(zlib.inflateRaw);
+
+/**
+ * HTTP's `deflate` is zlib-wrapped (RFC 9110 8.4.1.2), but some clients send the bare stream:
+ * a zlib header is a deflate method nibble and a check that makes the first two bytes a multiple of 31.
+ */
+const inflate: Inflate = (bytes, options) =>
+  bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0
+    ? inflateZlib(bytes, options)
+    : inflateRaw(bytes, options);
+
+/** The content codings a request body may arrive in; `identity` (or none) is the body as is. */
+const CODINGS: ReadonlyMap<string, Inflate> = new Map([
+  ['gzip', gunzip],
+  ['x-gzip', gunzip],
+  ['deflate', inflate],
+]);
+
+/**
+ * Undoes a request's `Content-Encoding` (gzip or deflate), never producing more than `maxBytes`:
+ * zlib stops at that size, so a small body that inflates to gigabytes (a gzip bomb) is a 413,
+ * never an exhausted memory. An unknown coding is a 415 and a corrupt stream a 400.
+ */
+export async function decodeContentEncoding(
+  bytes: Buffer,
+  header: string | undefined,
+  maxBytes: number,
+): Promise<DecodedBody> {
+  const coding = (header ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return { ok: true, bytes };
+  const decode = CODINGS.get(coding);
+  if (!decode) {
+    const problem = `Content-Encoding "${coding.slice(0, 40)}" is not supported: send gzip, deflate or none`;
+    return { ok: false, status: 415, problem };
+  }
+  try {
+    return { ok: true, bytes: await decode(bytes, { maxOutputLength: maxBytes }) };
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      const problem = `request body inflates to more than the ${Math.round(maxBytes / 1024)} KB limit`;
+      return { ok: false, status: 413, problem };
+    }
+    return {
+      ok: false,
+      status: 400,
+      problem: `request body is not valid ${coding}: ${(error as Error).message}`,
+    };
+  }
 }

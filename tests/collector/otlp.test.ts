@@ -163,6 +163,46 @@ describe('parseOtlpLogs: Claude Code events', () => {
       ignored: 1,
     });
   });
+
+  it('recognizes an event named only by the record’s eventName, with or without its prefix', () => {
+    const usage = [
+      str('session.id', SESSION),
+      str('model', 'claude-sonnet-4-5-20250929'),
+      str('input_tokens', '30'),
+      str('output_tokens', '12'),
+    ];
+    const at = { timeUnixNano: '1795183512345000000' };
+    const result = parseOtlpLogs({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                { ...at, eventName: 'claude_code.api_request', attributes: usage },
+                {
+                  ...at,
+                  eventName: 'api_error',
+                  attributes: [str('session.id', SESSION), str('error', '529')],
+                },
+                // A blank eventName names nothing: the attribute still does.
+                { ...at, eventName: ' ', attributes: [str('event.name', 'tool_result')] },
+                { ...at, eventName: '', body: null, attributes: [str('service.name', 'checkout-api')] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.samples).toEqual([
+      expect.objectContaining({ claudeSessionId: SESSION, input: 30, output: 12, at: 1_795_183_512_345 }),
+    ]);
+    expect(result.events.map((event) => [event.name, event.attributes])).toEqual([
+      ['claude_code.api_error', { 'session.id': SESSION, error: '529' }],
+      ['claude_code.tool_result', { 'event.name': 'tool_result' }],
+    ]);
+    expect(result.ignored).toBe(1);
+  });
 });
 
 describe('parseOtlpLogs: malformed bodies produce problems, never samples or exceptions', () => {
