@@ -98,7 +98,8 @@ export function loadPageShell(packageRoot: string): PageShell {
 const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
 
 /**
- * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg`,
+ * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/assets/overlay.css`,
+ * `/assets/overlay-setup.css`, `/favicon.svg`,
  * `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
  */
 export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
@@ -121,6 +122,8 @@ export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
 
   app.get('/assets/htmx.min.js', () => serve(resolveHtmx(), 'htmx.min.js'));
   app.get('/assets/styles.css', () => serve(path.join(publicDir, 'styles.css'), 'styles.css'));
+  for (const sheet of ['overlay.css', 'overlay-setup.css'])
+    app.get(`/assets/${sheet}`, () => serve(path.join(publicDir, sheet), sheet));
   app.get('/favicon.svg', () => serve(path.join(publicDir, 'favicon.svg'), 'favicon.svg'));
   for (const [prefix, dir] of [
     ['/assets/client', clientDir],

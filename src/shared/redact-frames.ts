@@ -5,6 +5,7 @@
  * {@link redactText}. Numbers, states and times pass as they are, so counts, phase names and
  * progress still show. Server side only (ids are hashed with node:crypto).
  */
+import { parseAnsi } from './ansi.js';
 import { contentHash } from './hash.js';
 import type { SessionMetrics, TestIteration } from './metrics.js';
 import {
@@ -90,9 +91,19 @@ export function redactAgent(agent: Agent): Agent {
   };
 }
 
-/** Log lines with their text and source redacted. */
+/** A line's text without its colours, so that no escape sequence can split a secret from its rule. */
+const plainText = (text: string): string =>
+  parseAnsi(text)
+    .map((segment) => segment.text)
+    .join('');
+
+/** Log lines with their text (colours dropped) and source redacted. */
 export function redactLogLines(lines: readonly LogLine[]): LogLine[] {
-  return lines.map((line) => ({ ...line, text: redactText(line.text), source: redactText(line.source) }));
+  return lines.map((line) => ({
+    ...line,
+    text: redactText(plainText(line.text)),
+    source: redactText(line.source),
+  }));
 }
 
 function redactTask(task: PlanTask): PlanTask {

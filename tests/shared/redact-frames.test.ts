@@ -131,6 +131,12 @@ describe('redaction of frames', () => {
     expect(shown.progressDetail).toBe('detail [path] [secret] [email] [url]');
   });
 
+  it('drops the colours of a log line first, so that an escape sequence cannot split a secret', () => {
+    const split = `using ${KEY.slice(0, 10)}\u001b[1m${KEY.slice(10)}\u001b[0m`;
+    const frame = redactMessage({ type: 'log', sessionId: 'a', lines: [makeLogLine(1, split)] });
+    expect(JSON.stringify(frame)).not.toContain(KEY.slice(10));
+  });
+
   it('passes heartbeats, pongs and backfill progress through untouched', () => {
     const frames: ServerMessage[] = [
       { type: 'heartbeat', serverTime: '2026-11-20T14:00:00Z' },
