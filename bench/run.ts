@@ -10,6 +10,7 @@ import path from 'node:path';
 import { latencyTimeoutMs, runLatency } from './latency.js';
 import { repoRoot, sleep, withScope, type Scope } from './lib.js';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.js';
+import { overlayTimeoutMs, runOverlay } from './overlay.js';
 import { pushTimeoutMs, runPush } from './push.js';
 import { renderTable, type ScenarioResult } from './report.js';
 import { runSoak, soakTimeoutMs } from './soak.js';
@@ -27,6 +28,7 @@ const SCENARIO: Record<ScenarioName, { run: Runner; timeoutMs: (options: BenchOp
   push: { run: runPush, timeoutMs: pushTimeoutMs },
   storage: { run: runStorage, timeoutMs: storageTimeoutMs },
   transcripts: { run: runTranscripts, timeoutMs: transcriptsTimeoutMs },
+  overlay: { run: runOverlay, timeoutMs: overlayTimeoutMs },
   soak: { run: runSoak, timeoutMs: soakTimeoutMs },
 };
 
