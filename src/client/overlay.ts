@@ -12,7 +12,7 @@
 import type { ServerMessage, Session } from '../shared/protocol.js';
 import { writeData } from '../shared/dom.js';
 import { OVERLAY_DATA, OVERLAY_IDS, OVERLAY_ROUTES } from '../shared/overlay-dom.js';
-import { parseSelector, OVERLAY_QUERY } from '../shared/overlay-params.js';
+import { parseOverlayParams, type OverlayPanel } from '../shared/overlay-params.js';
 import { Connection } from './connection.js';
 import { morph } from './morph.js';
 import { tickStamps } from './ticker.js';
@@ -21,6 +21,8 @@ type Moment = 'phase' | 'green' | 'completed' | 'failed';
 
 /** The page's own query goes with every request: the server reads the same parameters and token. */
 const query = location.search;
+const params = parseOverlayParams((name) => new URLSearchParams(query).get(name));
+const shows = (panel: OverlayPanel): boolean => params.panels.includes(panel);
 /** Server time minus browser time, so elapsed times agree with the server's clock. */
 let clockOffset = 0;
 let fetching = false;
@@ -82,6 +84,9 @@ function apply(markup: string): void {
   if (moment !== null) play(moment);
 }
 
+/** The next frame the page paints: a busy build is fetched for at most once a frame. */
+const nextFrame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
 /** Fetches the root again; a request already on its way is followed by one more, never more. */
 async function refresh(): Promise<void> {
   if (fetching) {
@@ -90,12 +95,13 @@ async function refresh(): Promise<void> {
   }
   fetching = true;
   try {
-    do {
+    for (let first = true; first || again; first = false) {
+      if (!first) await nextFrame();
       again = false;
       const response = await fetch(`${OVERLAY_ROUTES.fragment}${query}`, { cache: 'no-store' });
       if (!response.ok) break;
       apply(await response.text());
-    } while (again);
+    }
   } catch {
     // The server is away: the last state stays on screen, and the snapshot after the reconnect asks again.
   } finally {
@@ -116,15 +122,18 @@ function onFrame(frame: ServerMessage): void {
     case 'session':
       if (concerns(frame.session)) void refresh();
       break;
+    // The other frames matter only to the panel that shows them.
     case 'metrics':
-      if (concernsShown(frame.metrics.sessionId)) void refresh();
+      if (shows('tests') && concernsShown(frame.metrics.sessionId)) void refresh();
       break;
     case 'agent':
-      if (concernsShown(frame.agent.sessionId)) void refresh();
+      if (shows('agents') && concernsShown(frame.agent.sessionId)) void refresh();
       break;
     case 'log':
+      if (shows('log') && params.layout !== 'ticker' && concernsShown(frame.sessionId)) void refresh();
+      break;
     case 'plan':
-      if (concernsShown(frame.sessionId)) void refresh();
+      if (shows('pipeline') && concernsShown(frame.sessionId)) void refresh();
       break;
     default:
       // backfill, pong, error and frames of a newer server: nothing on the overlay shows them.
@@ -134,7 +143,7 @@ function onFrame(frame: ServerMessage): void {
 
 /** `/overlay/ws/<id>` when the overlay shows one session by its id, `/overlay/ws` otherwise. */
 function socketUrl(): string {
-  const selector = parseSelector(new URLSearchParams(query).get(OVERLAY_QUERY.session));
+  const selector = params.session;
   const one = selector.kind === 'id' && root()?.dataset['sessionId'] === selector.id;
   const path = one ? `${OVERLAY_ROUTES.socket}/${encodeURIComponent(selector.id)}` : OVERLAY_ROUTES.socket;
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}${query}`;

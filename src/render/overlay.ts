@@ -101,11 +101,18 @@ export function renderOverlayRoot(view: OverlayView, now: number): SafeHtml {
   const { session, params } = view;
   const follow = params.session.kind;
   if (session === null) {
+    // An id may name a project, whose builds the overlay then follows (as the session pages do).
+    const project =
+      params.session.kind === 'project'
+        ? params.session.project
+        : params.session.kind === 'id'
+          ? params.session.id
+          : null;
     return html`<div
       id="${OVERLAY_IDS.root}"
       class="ov ov-empty"
       ${OVERLAY_DATA.follow}="${follow}"
-      ${params.session.kind === 'project' && html`${OVERLAY_DATA.project}="${params.session.project}"`}
+      ${project !== null && html`${OVERLAY_DATA.project}="${project}"`}
       ${params.session.kind === 'id' && html`${OVERLAY_DATA.sessionId}="${params.session.id}"`}
     >
       <div class="ov-card ov-waiting">

@@ -4,11 +4,12 @@
  * server is gone and catches up when it is back, shows the state in its very first paint (even
  * with no script at all), and keeps its DOM the same size however long it runs.
  */
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ServerHandle } from '../../src/server/main.js';
 import { overlayRig, untilLive, writeBuild, writeTestResults } from '../helpers/overlay.js';
-import { eventually } from '../helpers/server.js';
+import { eventually, tempDir } from '../helpers/server.js';
 
 interface Probe {
   probe?: number;
@@ -102,6 +103,40 @@ describe('overlay live in Chromium', () => {
 
     expect(await page.evaluate(() => window.moments)).toEqual(['phase', 'green', 'completed']);
     expect(await sameCard(page)).toBe(true);
+    expect(overlay.sockets()).toBe(1);
+  });
+
+  it('waits for a build, shows it as soon as it starts, and switches to the next one the same way', async () => {
+    rig.root = tempDir();
+    const live = await rig.start();
+    const overlay = await rig.open(`${live.url}/overlay?layout=ticker`, 'ticker');
+    const { page } = overlay;
+    await untilLive(page);
+    await expect(page.locator('.ov-detail').textContent()).resolves.toBe('Waiting for a build…');
+
+    writeBuild(path.join(rig.root, 'weather'), { started_at: '2026-11-20T14:02:11Z' });
+    await page.locator('.ov-project', { hasText: 'weather-app' }).waitFor();
+    writeBuild(path.join(rig.root, 'todo'), { session_id: 'todo-api', started_at: '2026-11-20T15:00:00Z' });
+    await page.locator('.ov-project', { hasText: 'todo-api' }).waitFor();
+    writeBuild(path.join(rig.root, 'todo'), {
+      session_id: 'todo-api',
+      started_at: '2026-11-20T15:00:00Z',
+      current_phase: 'Deploy',
+      phase_number: '6/8',
+      status: 'failed',
+    });
+    await page.locator('#overlay[data-state="failed"]').waitFor();
+    // The older build goes on; the failed one stays on screen until a new one starts.
+    writeBuild(path.join(rig.root, 'weather'), {
+      started_at: '2026-11-20T14:02:11Z',
+      progress_detail: 'Still going',
+    });
+    await eventually(
+      () => live.registry.list({ project: 'weather-app' }).sessions[0]?.progressDetail === 'Still going',
+    );
+    await expect(page.locator('.ov-project').textContent()).resolves.toBe('todo-api');
+    const again = await page.request.get(`${live.url}/overlay/fragment?layout=ticker`);
+    expect(await again.text()).toContain('data-project="todo-api"');
     expect(overlay.sockets()).toBe(1);
   });
 

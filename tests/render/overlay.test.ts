@@ -103,6 +103,7 @@ describe('overlay page', () => {
     const byId = renderOverlayRoot(view('session=todo-1', null), NOW).toString();
     expect(byId).toContain('data-follow="id"');
     expect(byId).toContain('data-session-id="todo-1"');
+    expect(byId).toContain('data-project="todo-1"');
   });
 
   it('escapes whatever a build writes', () => {
