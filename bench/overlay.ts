@@ -5,8 +5,8 @@
  * adds a build of its own to the demo's folder, and Chromium shows that build's corner overlay at
  * 480×270. Each rewrite of the build's phase file carries a marker in `progress_detail`; the page
  * notes when the marker reaches its DOM (a MutationObserver) and the animation frame that follows
- * (the repaint), and the bench reads both on its own clock. With `--soak` it goes on for the
- * soak's length. The page's JS heap after a full collection, its DOM nodes and its listeners are
+ * (the repaint), and the bench reads both on its own clock, after a warm-up. With `--soak` it
+ * goes on for the soak's length. The page's JS heap after a full collection, its DOM nodes and its listeners are
  * read at the start and at the end.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -23,7 +23,12 @@ import { LatencyHistogram } from './stats.js';
 const PROJECT = 'bench-overlay';
 /** Between writes: well past the debounce, so each write is one update the overlay can show. */
 const WRITE_EVERY_MS = 400;
-const WARMUP_WRITES = 5;
+/**
+ * Warm-up: enough updates, faster, for the page's code to be compiled and its caches filled, so
+ * that the heap at the start is the heap of a page that has settled, not of one just loaded.
+ */
+const WARMUP_WRITES = 40;
+const WARMUP_EVERY_MS = 150;
 
 /** Hard limit of the scenario, in ms, from its options. */
 export function overlayTimeoutMs(options: BenchOptions): number {
@@ -156,7 +161,7 @@ export async function runOverlay(
     const at = epochNow();
     if (k >= WARMUP_WRITES) written.set(String(k), at);
     writeFileSync(file, text);
-    await sleep(WRITE_EVERY_MS);
+    await sleep(k < WARMUP_WRITES ? WARMUP_EVERY_MS : WRITE_EVERY_MS);
     if (k % 10 === 9) await collect();
   }
   await sleep(1_500);
