@@ -5,7 +5,7 @@
  */
 
 /** Scenario names, in the order they run. */
-export const SCENARIOS = ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'soak'] as const;
+export const SCENARIOS = ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay', 'soak'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -28,16 +28,18 @@ export interface BenchOptions {
   storedSessions: number;
   /** Soak length in seconds, when soak runs. */
   soakSeconds: number;
+  /** `--soak` was given: the overlay scenario runs for the soak's length too. */
+  soakGiven: boolean;
   /** Memory samples during soak, seconds apart. */
   soakSampleSeconds: number;
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--soak SECONDS] [--sessions N] [--clients M] [--debounce MS] [scenario...]
 
-Scenarios: latency push phases-completed storage transcripts (the default run), soak (only when named
-or with --soak).
+Scenarios: latency push phases-completed storage transcripts overlay (the default run), soak (only
+when named, or with --soak and no scenario named).
   --quick          a short pass (about a minute and a half) with the same sizes
-  --soak SECONDS   also run the soak for SECONDS
+  --soak SECONDS   also run the soak for SECONDS; the overlay scenario runs that long too
   --sessions N     live sessions in latency and soak (default 200)
   --clients M      WebSocket clients in latency and soak (default 50)
   --debounce MS    the server's debounce (default 100)
@@ -91,9 +93,10 @@ export function parseOptions(argv: readonly string[]): OptionsResult {
 
   const soakGiven = numbers.get('--soak');
   const wanted = new Set<ScenarioName>(
-    named.length > 0 ? named : ['latency', 'push', 'phases-completed', 'storage', 'transcripts'],
+    named.length > 0 ? named : ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay'],
   );
-  if (soakGiven !== undefined) wanted.add('soak');
+  // Named scenarios run alone: `overlay --soak 600` soaks the overlay, not the server too.
+  if (soakGiven !== undefined && named.length === 0) wanted.add('soak');
   return {
     ok: true,
     options: {
@@ -108,6 +111,7 @@ export function parseOptions(argv: readonly string[]): OptionsResult {
       storedSessions: numbers.get('--stored') ?? 10_000,
       soakSeconds: soakGiven ?? (quick ? 60 : 600),
       soakSampleSeconds: quick ? 10 : 60,
+      soakGiven: soakGiven !== undefined,
     },
   };
 }

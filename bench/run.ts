@@ -11,6 +11,7 @@ import { latencyTimeoutMs, runLatency } from './latency.js';
 import { repoRoot, sleep, withScope, type Scope } from './lib.js';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.js';
 import { phasesCompletedTimeoutMs, runPhasesCompleted } from './phases-completed.js';
+import { overlayTimeoutMs, runOverlay } from './overlay.js';
 import { pushTimeoutMs, runPush } from './push.js';
 import { renderTable, type ScenarioResult } from './report.js';
 import { runSoak, soakTimeoutMs } from './soak.js';
@@ -29,6 +30,7 @@ const SCENARIO: Record<ScenarioName, { run: Runner; timeoutMs: (options: BenchOp
   'phases-completed': { run: runPhasesCompleted, timeoutMs: phasesCompletedTimeoutMs },
   storage: { run: runStorage, timeoutMs: storageTimeoutMs },
   transcripts: { run: runTranscripts, timeoutMs: transcriptsTimeoutMs },
+  overlay: { run: runOverlay, timeoutMs: overlayTimeoutMs },
   soak: { run: runSoak, timeoutMs: soakTimeoutMs },
 };
 

@@ -4,7 +4,9 @@
  * each client remembers the last hash it was sent per key (a session, its metrics, an agent, a
  * plan; SPEC 2), every frame kind goes through one publish path that serializes it once however
  * many clients get it, one client's failure never touches another, and a client whose unsent
- * bytes pass a limit is cut off at once (SPEC 7).
+ * bytes pass a limit is cut off at once (SPEC 7). A client may ask for every frame redacted (the
+ * stream overlay, SPEC 5): it gets a redacted copy, made once per publish for all such clients,
+ * and compared by its own hash so that a change it cannot see sends it nothing.
  */
 import {
   PROTOCOL_VERSION,
@@ -17,6 +19,7 @@ import {
 } from '../shared/protocol.js';
 import type { SessionMetrics } from '../shared/metrics.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
+import { Frame } from './frame.js';
 
 /** What the hub needs of a connection; src/live/transports.ts adapts WebSocket and SSE to it. */
 export interface Transport {
@@ -36,6 +39,13 @@ export interface HubClient {
   readonly sessionId: string | null;
   readonly transport: Transport;
   readonly lastHash: Map<string, string>;
+  /** Gets every frame with what a build wrote redacted (see src/shared/redact-frames.ts). */
+  readonly redact: boolean;
+}
+
+export interface ConnectOptions {
+  /** Redact every frame this client gets: the overlay on a stream (SPEC 5). */
+  redact?: boolean;
 }
 
 export interface HubOptions {
@@ -106,11 +116,8 @@ export class Hub {
 
   /** How many clients follow a session now (those following all sessions, and that one's own). */
   audience(sessionId: string): number {
-    let count = 0;
-    for (const client of this.#clients.values()) {
-      if (client.sessionId === null || client.sessionId === sessionId) count++;
-    }
-    return count;
+    const follows = (client: HubClient) => client.sessionId === null || client.sessionId === sessionId;
+    return [...this.#clients.values()].filter(follows).length;
   }
 
   /** Session frames sent since start (for health and benchmarks). */
@@ -124,13 +131,19 @@ export class Hub {
   }
 
   /** Registers a connection and greets it with `hello` then `snapshot` (and metrics on `/ws/:id`). */
-  connect(transport: Transport, sessionId: string | null): HubClient {
-    const client: HubClient = { id: this.#nextId++, sessionId, transport, lastHash: new Map() };
+  connect(
+    transport: Transport,
+    sessionId: string | null,
+    { redact = false }: ConnectOptions = {},
+  ): HubClient {
+    const client: HubClient = { id: this.#nextId++, sessionId, transport, lastHash: new Map(), redact };
     this.#clients.set(client.id, client);
+    // What the client is compared by later: the hash of what it is shown.
+    const seen = (message: ServerMessage, hash: string) => (redact ? Frame.redacted(message).hash() : hash);
     const sessions: Session[] = [];
     for (const { session, hash } of this.#snapshot(sessionId)) {
       sessions.push(session);
-      client.lastHash.set(changeKey.session(session.id), hash);
+      client.lastHash.set(changeKey.session(session.id), seen({ type: 'session', session }, hash));
     }
     this.reply(client, {
       type: 'hello',
@@ -142,8 +155,9 @@ export class Hub {
     this.reply(client, { type: 'snapshot', sessions });
     const current = sessionId === null ? null : this.#metrics(sessionId);
     if (current) {
-      client.lastHash.set(changeKey.metrics(current.metrics.sessionId), current.hash);
-      this.reply(client, { type: 'metrics', metrics: current.metrics });
+      const message: ServerMessage = { type: 'metrics', metrics: current.metrics };
+      client.lastHash.set(changeKey.metrics(current.metrics.sessionId), seen(message, current.hash));
+      this.reply(client, message);
     }
     return client;
   }
@@ -203,7 +217,8 @@ export class Hub {
 
   /** Sends one frame to a single client (greetings, and replies such as `pong`). */
   reply(client: HubClient, message: ServerMessage): void {
-    this.#deliver(client, JSON.stringify(message), message.type);
+    const frame = client.redact ? Frame.redacted(message) : new Frame(message);
+    this.#deliver(client, frame.text(), message.type);
   }
 
   start(): void {
@@ -235,16 +250,18 @@ export class Hub {
 
   /** The one path every published frame takes; returns how many clients it reached. */
   #publish({ audience, message, change }: Publication): number {
-    let frame: string | null = null;
+    const plain = new Frame(message, change?.hash);
+    let redacted: Frame | null = null;
     let sent = 0;
     for (const client of this.#clients.values()) {
       if (audience !== null && client.sessionId !== null && client.sessionId !== audience) continue;
+      const frame = client.redact ? (redacted ??= Frame.redacted(message)) : plain;
       if (change) {
-        if (client.lastHash.get(change.key) === change.hash) continue;
-        client.lastHash.set(change.key, change.hash);
+        const hash = frame.hash();
+        if (client.lastHash.get(change.key) === hash) continue;
+        client.lastHash.set(change.key, hash);
       }
-      frame ??= JSON.stringify(message);
-      if (this.#deliver(client, frame, message.type)) sent++;
+      if (this.#deliver(client, frame.text(), message.type)) sent++;
     }
     return sent;
   }

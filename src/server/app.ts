@@ -15,6 +15,7 @@ import { hostGuard, originGuard, securityHeaders } from './guard.js';
 import { createLiveRoutes } from './live-routes.js';
 import type { Telemetry } from '../core/telemetry.js';
 import { createOtlpRoutes } from './otlp-routes.js';
+import { createOverlayRoutes } from './overlay-routes.js';
 import { createPageRoutes } from './pages.js';
 import {
   DEFAULT_INGEST_RATE,
@@ -29,6 +30,10 @@ export interface AppDeps extends ApiDeps {
   packageRoot: string;
   maxBodyBytes?: number;
   token?: string | null;
+  /** Opens the stream overlay, redacted, and nothing else (`--overlay-token`). */
+  overlayToken?: string | null;
+  /** The overlay token was made at start, not given (the setup page says it changes at the next). */
+  overlayTokenGenerated?: boolean;
   /** With a token: viewing needs none (SPEC 7 `--public`). */
   publicView?: boolean;
   /** The address the server is bound to (`--host`), one of the names a request's `Host` may carry. */
@@ -53,6 +58,7 @@ export function createApp(deps: AppDeps): Hono {
   const {
     maxBodyBytes = 256 * 1024,
     token = null,
+    overlayToken = null,
     publicView = false,
     host = '127.0.0.1',
     allowedHosts = [],
@@ -67,24 +73,32 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', originGuard(allowedHosts));
   app.use('*', socketLimit(new SocketCounts(maxSocketsPerAddress)));
   if (rate > 0) app.use('*', ingestRateLimit(new TokenBuckets({ perSecond: rate, clock: deps.clock })));
-  if (token) app.use('*', tokenGuard({ token, publicView }));
+  if (token) app.use('*', tokenGuard({ token, overlayToken, publicView }));
 
   app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));
   app.route('/v1', createOtlpRoutes({ telemetry: deps.telemetry, log: deps.log, maxBodyBytes }));
   app.route('/', createLiveRoutes(deps));
+  // What the pages and the overlay read of a session, the same for both.
+  const sources = {
+    reader: deps.registry,
+    clock: deps.clock,
+    packageRoot: deps.packageRoot,
+    metrics: (id: string) => deps.metrics.metrics(id),
+    agents: (id: string) => deps.agents.agents(id),
+    logs: (id: string, limit: number) => deps.logs.tail(id, limit),
+    ...(deps.tasks ? { tasks: deps.tasks } : {}),
+  };
   app.route(
     '/',
-    createPageRoutes({
-      reader: deps.registry,
-      clock: deps.clock,
-      packageRoot: deps.packageRoot,
-      metrics: (id) => deps.metrics.metrics(id),
-      agents: (id) => deps.agents.agents(id),
-      logs: (id, limit) => deps.logs.tail(id, limit),
-      ...(deps.tasks ? { tasks: deps.tasks } : {}),
-      ...(deps.backfill ? { backfill: deps.backfill } : {}),
+    createOverlayRoutes({
+      ...sources,
+      hub: deps.hub,
+      tokens: { token, overlayToken },
+      overlayTokenGenerated: deps.overlayTokenGenerated ?? false,
+      host,
     }),
   );
+  app.route('/', createPageRoutes({ ...sources, ...(deps.backfill ? { backfill: deps.backfill } : {}) }));
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) {

@@ -136,7 +136,8 @@ export function loadPageShell(packageRoot: string): PageShell {
 const HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } as const;
 
 /**
- * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/favicon.svg` (with `?alert=failed`, the
+ * Routes: `/assets/htmx.min.js`, `/assets/styles.css`, `/assets/overlay.css`,
+ * `/assets/overlay-setup.css`, `/favicon.svg` (with `?alert=failed`, the
  * same icon with a red dot), `/assets/client/<name>.js(.map)` and `/assets/shared/<name>.js(.map)`.
  * Each is compressed as the request accepts, tagged, and answered 304 when the browser's copy is current.
  */
@@ -168,6 +169,8 @@ export function createAssetRoutes({ packageRoot }: AssetOptions): Hono {
 
   app.get('/assets/htmx.min.js', (c) => serve(c, resolveHtmx(), 'htmx.min.js'));
   app.get('/assets/styles.css', (c) => serve(c, path.join(publicDir, 'styles.css'), 'styles.css'));
+  for (const sheet of ['overlay.css', 'overlay-setup.css'])
+    app.get(`/assets/${sheet}`, (c) => serve(c, path.join(publicDir, sheet), sheet));
   app.get(ROUTES.favicon, (c) => {
     if (c.req.query(QUERY.alert) !== FAVICON_ALERT) return serve(c, faviconFile, 'favicon.svg');
     const marked = cache.made(`${faviconFile}?${FAVICON_ALERT}`, async () => {

@@ -32,6 +32,11 @@ export interface Config {
   pricing: string | null;
   /** Required for ingest (and viewing unless `public`) when set. */
   token: string | null;
+  /**
+   * Opens the overlay, its assets and its live stream, redacted, and nothing else
+   * (`--overlay-token`); with `token` set and none given, one is made at start.
+   */
+  overlayToken: string | null;
   public: boolean;
   /** More names a request's `Host` may carry besides the bound address and loopback names. */
   allowedHosts: string[];
@@ -67,6 +72,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'claude-dir': { env: 'BUILDCAST_CLAUDE_DIR', kind: 'list' },
   pricing: { env: 'BUILDCAST_PRICING', kind: 'string' },
   token: { env: 'BUILDCAST_TOKEN', kind: 'string' },
+  'overlay-token': { env: 'BUILDCAST_OVERLAY_TOKEN', kind: 'string' },
   public: { env: 'BUILDCAST_PUBLIC', kind: 'bool' },
   'allowed-host': { env: 'BUILDCAST_ALLOWED_HOST', kind: 'names' },
   rate: { env: 'BUILDCAST_RATE', kind: 'number', min: 0, max: 1_000_000 },
@@ -105,6 +111,8 @@ Options (each also as an environment variable):
   --pricing FILE         model prices replacing or adding to the shipped table (BUILDCAST_PRICING;
                          default ~/.config/buildcast/pricing.json when it exists)
   --token T              require T for ingest and viewing (BUILDCAST_TOKEN)
+  --overlay-token T      T opens the stream overlay (redacted) and nothing else (BUILDCAST_OVERLAY_TOKEN;
+                         with --token and none given, one is made at start: see /overlay/setup)
   --public               with --token: viewing needs no token (BUILDCAST_PUBLIC)
   --allowed-host NAME    another name this server answers to, e.g. behind a proxy, repeatable
                          (BUILDCAST_ALLOWED_HOST, comma-separated; always: the bound address,
@@ -233,6 +241,9 @@ export function parseConfig(
   if (config.token === null && !isLoopback(config.host)) {
     return fail(`binding to ${config.host} exposes buildcast beyond this machine: set --token`);
   }
+  if (config.overlayToken !== null && config.overlayToken === config.token) {
+    return fail('--overlay-token must differ from --token: it is meant to be shown on a stream');
+  }
   return { ok: true, config };
 
   function one<T extends string | number | boolean>(name: string, fallback: T): T {
@@ -260,6 +271,7 @@ export function parseConfig(
       claudeDirs: many('claude-dir'),
       pricing: values.has('pricing') ? path.resolve(cwd, one('pricing', '')) : null,
       token: one<string>('token', '') || null,
+      overlayToken: one<string>('overlay-token', '') || null,
       public: one('public', false),
       allowedHosts: (values.get('allowed-host') ?? []).map(String),
       rate: one('rate', DEFAULT_INGEST_RATE),

@@ -6,7 +6,7 @@
  * a socket (SPEC 7).
  */
 import { Hono } from 'hono';
-import type { Context, Next } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { WSEvents } from 'hono/ws';
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server';
@@ -23,7 +23,7 @@ export interface LiveDeps {
 }
 
 /** Browsers send `Origin`; a page served from another host must not read our frames. */
-function sameOrigin(c: Context, next: Next) {
+export function sameOrigin(c: Context, next: Next) {
   const origin = c.req.header('origin');
   if (origin) {
     let host: string;
@@ -51,11 +51,16 @@ function parseClientMessage(data: unknown): ClientMessage | null {
   }
 }
 
-export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
-  const live = new Hono();
+/** What a socket follows (every session, or one) and whether its frames are redacted. */
+export interface SocketPlan {
+  sessionId: string | null;
+  redact: boolean;
+}
 
+/** A WebSocket route that hands each connection to the hub as `plan` says. */
+export function hubSocket({ hub, clock }: LiveDeps, plan: (c: Context) => SocketPlan): MiddlewareHandler {
   const socket = (c: Context): WSEvents<WebSocketLike> => {
-    const sessionId = c.req.param('id') ?? null;
+    const { sessionId, redact } = plan(c);
     let client: HubClient | null = null;
     return {
       onOpen(_event, ws) {
@@ -66,7 +71,7 @@ export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
           ws.close(1011, 'no socket to serve');
           return;
         }
-        client = hub.connect(socketTransport(raw), sessionId);
+        client = hub.connect(socketTransport(raw), sessionId, { redact });
       },
       onMessage(event) {
         if (!client) return;
@@ -91,8 +96,15 @@ export function createLiveRoutes({ hub, clock }: LiveDeps): Hono {
       },
     };
   };
-  live.get('/ws', sameOrigin, upgradeWebSocket(socket));
-  live.get('/ws/:id', sameOrigin, upgradeWebSocket(socket));
+  return upgradeWebSocket(socket);
+}
+
+export function createLiveRoutes(deps: LiveDeps): Hono {
+  const { hub } = deps;
+  const live = new Hono();
+  const socket = hubSocket(deps, (c) => ({ sessionId: c.req.param('id') ?? null, redact: false }));
+  live.get('/ws', sameOrigin, socket);
+  live.get('/ws/:id', sameOrigin, socket);
 
   live.get('/api/stream', sameOrigin, (c) => {
     const sessionId = c.req.query('session') || null;

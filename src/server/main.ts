@@ -4,6 +4,7 @@
  * wires them so data flows one way (collector → registry/store → hub → clients), and owns
  * shutdown. Nothing else creates these or reads the environment.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -146,6 +147,12 @@ export async function startServer(
   });
   const { tailer } = history;
 
+  // With a token and no overlay token of its own, the overlay gets one made now: it is shown on
+  // /overlay/setup, and the next start makes another, which is how it is rotated.
+  const overlayTokenGenerated = config.overlayToken === null && config.token !== null;
+  const overlayToken = overlayTokenGenerated ? randomBytes(18).toString('base64url') : config.overlayToken;
+  if (overlayTokenGenerated) log('made an overlay token for this run; /overlay/setup shows the URL for OBS');
+
   const app = createApp({
     registry,
     hub,
@@ -158,6 +165,8 @@ export async function startServer(
     packageRoot,
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
+    overlayToken,
+    overlayTokenGenerated,
     publicView: config.public,
     host: config.host,
     allowedHosts: config.allowedHosts,

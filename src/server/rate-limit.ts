@@ -140,7 +140,13 @@ export function ingestRateLimit(buckets: TokenBuckets): MiddlewareHandler {
 }
 
 function isLivePath(path: string): boolean {
-  return path === '/ws' || path.startsWith('/ws/') || path === '/api/stream';
+  return (
+    path === '/ws' ||
+    path.startsWith('/ws/') ||
+    path === '/api/stream' ||
+    path === '/overlay/ws' ||
+    path.startsWith('/overlay/ws/')
+  );
 }
 
 /**

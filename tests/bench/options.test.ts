@@ -8,9 +8,9 @@ function options(...argv: string[]): BenchOptions {
 }
 
 describe('parseOptions', () => {
-  it('runs latency, push, phases-completed, storage and transcripts by default at the SPEC 8 sizes', () => {
+  it('runs latency, push, phases-completed, storage, transcripts and overlay by default at the SPEC 8 sizes', () => {
     const resolved = options();
-    expect(resolved.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts']);
+    expect(resolved.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay']);
     expect(resolved).toMatchObject({
       quick: false,
       sessions: 200,
@@ -36,10 +36,18 @@ describe('parseOptions', () => {
   it('adds the soak only when asked, for the given seconds', () => {
     expect(options().scenarios).not.toContain('soak');
     const soak = options('--soak', '3600');
-    expect(soak.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'soak']);
+    expect(soak.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay', 'soak']);
     expect(soak.soakSeconds).toBe(3600);
+    expect(soak.soakGiven).toBe(true);
+    expect(options().soakGiven).toBe(false);
     expect(options('soak', '--quick').soakSeconds).toBe(60);
     expect(options('--soak=120', 'soak').scenarios).toEqual(['soak']);
+    // Named scenarios run alone, the overlay for the soak's length.
+    expect(options('overlay', '--soak', '600')).toMatchObject({
+      scenarios: ['overlay'],
+      soakSeconds: 600,
+      soakGiven: true,
+    });
   });
 
   it('takes sizes as --flag N or --flag=N', () => {

@@ -35,6 +35,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     claudeDirs: [],
     pricing: null,
     token: null,
+    overlayToken: null,
     public: false,
     allowedHosts: [],
     rate: 10_000,

@@ -137,6 +137,18 @@ describe('configuration', () => {
     });
   });
 
+  it('takes an overlay token as a flag or from BUILDCAST_OVERLAY_TOKEN, never the token itself', () => {
+    expect(parse([])).toMatchObject({ config: { overlayToken: null } });
+    expect(parse(['--overlay-token', 'stream'])).toMatchObject({ config: { overlayToken: 'stream' } });
+    expect(parse([], { BUILDCAST_OVERLAY_TOKEN: 'from-env' })).toMatchObject({
+      config: { overlayToken: 'from-env' },
+    });
+    expect(parse(['--token', 'same', '--overlay-token', 'same'])).toEqual({
+      ok: false,
+      message: '--overlay-token must differ from --token: it is meant to be shown on a stream',
+    });
+  });
+
   it('knows its commands', () => {
     expect(parse(['demo', '--speed', '10'])).toMatchObject({ config: { command: 'demo', speed: 10 } });
     expect(parse(['simulate', '--dir', 'out'])).toMatchObject({
