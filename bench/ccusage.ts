@@ -266,14 +266,26 @@ export async function setupCcusage(
   return { ok: false, reason: `ccusage@latest (${newest || 'unknown'}) does not run: ${why}` };
 }
 
-/** Totals of `ccusage session --json`. */
+/** One session of `ccusage session --json`: `period` is the Claude Code session id. */
+export interface CcusageSession {
+  id: string;
+  /** US dollars, as ccusage prices the session. */
+  costUsd: number;
+}
+
+/** Totals of `ccusage session --json`, and each session's cost. */
 export interface CcusageTotals {
   tokens: TokenTotals;
   totalTokens: number;
+  costUsd: number | null;
   sessions: number;
+  bySession: CcusageSession[];
 }
 
-/** Reads the totals of `ccusage session --json` (`{ session: [...], totals }`; older: `sessions`). */
+const numberIn = (record: Record<string, unknown>, key: string): number | null =>
+  typeof record[key] === 'number' && Number.isFinite(record[key]) ? (record[key] as number) : null;
+
+/** Reads `ccusage session --json` (`{ session: [...], totals }`; older releases: `sessions`). */
 export function parseCcusageJson(text: string): CcusageTotals | null {
   let parsed: unknown;
   try {
@@ -285,8 +297,20 @@ export function parseCcusageJson(text: string): CcusageTotals | null {
   const body = parsed as { totals?: Record<string, unknown>; session?: unknown; sessions?: unknown };
   const totals = body.totals;
   if (!totals) return null;
-  const n = (key: string) => (typeof totals[key] === 'number' ? (totals[key] as number) : 0);
-  const list = Array.isArray(body.session) ? body.session : Array.isArray(body.sessions) ? body.sessions : [];
+  const n = (key: string) => numberIn(totals, key) ?? 0;
+  const list: unknown[] = Array.isArray(body.session)
+    ? body.session
+    : Array.isArray(body.sessions)
+      ? body.sessions
+      : [];
+  const bySession: CcusageSession[] = [];
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const record = entry as Record<string, unknown>;
+    const id = typeof record.period === 'string' ? record.period : record.sessionId;
+    const costUsd = numberIn(record, 'totalCost');
+    if (typeof id === 'string' && costUsd !== null) bySession.push({ id, costUsd });
+  }
   return {
     tokens: {
       input: n('inputTokens'),
@@ -295,13 +319,21 @@ export function parseCcusageJson(text: string): CcusageTotals | null {
       cacheWrite: n('cacheCreationTokens'),
     },
     totalTokens: n('totalTokens'),
+    costUsd: numberIn(totals, 'totalCost'),
     sessions: list.length,
+    bySession,
   };
 }
 
 export interface CcusageRun extends CommandRun {
   totals: CcusageTotals | null;
 }
+
+/**
+ * `session --json` with the prices ccusage ships (`--offline`): the bench reaches no network but
+ * the package registry, so without it ccusage would try to refresh them and fall back to these.
+ */
+const SESSION_ARGS = ['session', '--json', '--offline'];
 
 /** Times `ccusage session --json`: through npx as users run it, or its script straight from the cache. */
 export async function runCcusageSession(
@@ -312,8 +344,8 @@ export async function runCcusageSession(
 ): Promise<CcusageRun> {
   const [command, args] =
     how === 'npx' || tool.script === null
-      ? ['npx', ['--yes', tool.spec, 'session', '--json']]
-      : [process.execPath, [tool.script, 'session', '--json']];
+      ? ['npx', ['--yes', tool.spec, ...SESSION_ARGS]]
+      : [process.execPath, [tool.script, ...SESSION_ARGS]];
   const run = await runCommand(scope, command, args, {
     env: tool.env,
     timeoutMs: 300_000,

@@ -5,22 +5,30 @@
  * shaped like the files Claude Code writes: user prompts, assistant responses streamed as several
  * lines sharing `message.id` + `requestId` (only the last carries the final `output_tokens`), tool
  * use and tool results of a few KB, subagent (sidechain) lines, `<synthetic>` lines with zero
- * usage, and the system and snapshot lines that carry no usage at all. It returns the totals a
- * reader must find, so the bench can check that every tool it compares read the same tokens.
+ * usage, and the system and snapshot lines that carry no usage at all; cache writes split into
+ * 5-minute and 1-hour entries (none split in sessions of the oldest version), and Sonnet sessions
+ * with the 1M window whose requests pass 200k prompt tokens. It returns the totals a reader must
+ * find and what the requests cost, so the bench can check that every tool it compares read the
+ * same tokens and priced them as Anthropic does.
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashText, mixSeed, Rng } from './transcript-content.js';
 import { zeroTokens, type TokenTotals } from './token-totals.js';
+import { zeroCost, type CostTotals } from './transcript-cost.js';
 import { addTotals, SessionWriter, type TranscriptTotals } from './transcript-writer.js';
 
-export type { TokenTotals, TranscriptTotals };
+export type { CostTotals, TokenTotals, TranscriptTotals };
 
 /** One generated transcript, with what an append needs to continue it. */
 export interface TranscriptFile {
   path: string;
   cwd: string;
   sessionId: string;
+  /** Time (ms) of its first request's last line: where the session buildcast makes of it starts. */
+  firstRequestAt: number;
+  /** What its requests cost as generated (appended turns not included). */
+  cost: CostTotals;
   bytes: number;
   /** `uuid` of its last line and time of its last line (ms), so appended lines follow on. */
   lastUuid: string | null;
@@ -72,6 +80,7 @@ export async function generateTranscripts(options: GenerateOptions): Promise<Gen
     requests: 0,
     tokens: zeroTokens(),
     finalTokens: zeroTokens(),
+    cost: zeroCost(),
     transcripts: [],
   };
   for (let s = 0; s < sessions; s++) {
@@ -99,6 +108,8 @@ export async function generateTranscripts(options: GenerateOptions): Promise<Gen
       path: file,
       cwd,
       sessionId,
+      firstRequestAt: writer.firstRequestAt ?? start,
+      cost: { ...writer.totals.cost },
       bytes: writer.totals.bytes,
       lastUuid: writer.lastUuid,
       endsAt: writer.at,

@@ -3,18 +3,10 @@
  * Writes one Claude Code session's transcript lines in order (bench/gen-transcripts.ts), the way
  * Claude Code does (SPEC 1.5), and keeps the totals a reader of those lines must find.
  */
-import path from 'node:path';
-import {
-  codeText,
-  commandOutput,
-  fileText,
-  prompt,
-  prose,
-  shellCommand,
-  sourcePath,
-  type Rng,
-} from './transcript-content.js';
+import { prompt, prose, type Rng } from './transcript-content.js';
+import { toolCall } from './tool-calls.js';
 import { addTokens, zeroTokens, type TokenTotals } from './token-totals.js';
+import { addCosts, addRequestCost, zeroCost, type CostTotals } from './transcript-cost.js';
 
 /** Lines added to a set: by the generator (the whole set) or by one appended turn. */
 export interface TranscriptTotals {
@@ -26,6 +18,8 @@ export interface TranscriptTotals {
   tokens: TokenTotals;
   /** Usage taken from each request's last line, where the streamed `output_tokens` is final. */
   finalTokens: TokenTotals;
+  /** What those requests cost, by their final usage. */
+  cost: CostTotals;
 }
 
 /** Where a writer starts: the session's identity and the line it follows on from. */
@@ -38,11 +32,20 @@ export interface WriterStart {
   endsAt: number;
 }
 
-const MODELS = ['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'];
+const SONNET = 'claude-sonnet-4-5-20250929';
+const MODELS = [SONNET, SONNET, 'claude-opus-4-1-20250805'];
 const SUBAGENT_MODEL = 'claude-haiku-4-5-20251001';
-const VERSIONS = ['1.0.98', '2.0.14', '2.0.31'];
+/** The first version writes no `cache_creation` split: all of its writes are 5-minute ones. */
+const VERSIONS = ['1.0.98', '2.0.14', '2.0.31', '2.1.38'];
+/**
+ * How long a session's cache writes live: all 5 minutes, the main conversation's for an hour
+ * (its subagents' for 5 minutes), or a mix within each request.
+ */
+const LIFETIMES = ['5m', '1h', '1h', 'mixed'] as const;
 /** Claude Code compacts the conversation when its context nears the window. */
 const COMPACT_AT = 160_000;
+/** With Sonnet's 1M window a session goes on well past 200k tokens, into the long-context tier. */
+const LONG_COMPACT_AT = 900_000;
 
 interface Context {
   /** Tokens already in the prompt cache. */
@@ -61,11 +64,16 @@ export class SessionWriter {
     requests: 0,
     tokens: zeroTokens(),
     finalTokens: zeroTokens(),
+    cost: zeroCost(),
   };
+  /** Time (ms) of the last line of the first request written, null before it. */
+  firstRequestAt: number | null = null;
   #at: number;
   #main: Context;
   readonly #version: string;
   readonly #model: string;
+  readonly #lifetime: (typeof LIFETIMES)[number];
+  readonly #compactAt: number;
 
   constructor(
     readonly rng: Rng,
@@ -75,6 +83,17 @@ export class SessionWriter {
     this.#main = { tokens: rng.int(8_000, 20_000), pending: 0, parent: file.lastUuid };
     this.#version = rng.pick(VERSIONS);
     this.#model = rng.pick(MODELS);
+    this.#lifetime = this.#version === VERSIONS[0] ? '5m' : rng.pick(LIFETIMES);
+    const long = this.#model === SONNET && this.#version !== VERSIONS[0] && rng.chance(0.3);
+    // A long session is one that already holds a large codebase when it starts.
+    if (long) this.#main.tokens = rng.int(150_000, 195_000);
+    this.#compactAt = long ? LONG_COMPACT_AT : COMPACT_AT;
+  }
+
+  /** The part of a request's cache writes that goes to the 1-hour cache. */
+  #hourPart(sidechain: boolean, cacheWrite: number): number {
+    if (this.#lifetime === '1h') return sidechain ? 0 : cacheWrite;
+    return this.#lifetime === 'mixed' ? this.rng.int(0, cacheWrite) : 0;
   }
 
   get lastUuid(): string | null {
@@ -133,6 +152,14 @@ export class SessionWriter {
     const cacheRead = context.tokens;
     const output = rng.int(20, 2_500);
     const partial = Math.min(output, rng.int(1, 12));
+    const hour = this.#hourPart(sidechain, cacheWrite);
+    const model = sidechain ? SUBAGENT_MODEL : this.#model;
+    const split =
+      this.#version === VERSIONS[0]
+        ? {}
+        : {
+            cache_creation: { ephemeral_5m_input_tokens: cacheWrite - hour, ephemeral_1h_input_tokens: hour },
+          };
     const endsWithTool = blocks[blocks.length - 1]!.type === 'tool_use';
     blocks.forEach((block, i) => {
       const last = i === blocks.length - 1;
@@ -140,7 +167,7 @@ export class SessionWriter {
         input_tokens: input,
         cache_creation_input_tokens: cacheWrite,
         cache_read_input_tokens: cacheRead,
-        cache_creation: { ephemeral_5m_input_tokens: cacheWrite, ephemeral_1h_input_tokens: 0 },
+        ...split,
         output_tokens: last ? output : partial,
         service_tier: 'standard',
       };
@@ -148,7 +175,7 @@ export class SessionWriter {
         id,
         type: 'message',
         role: 'assistant',
-        model: sidechain ? SUBAGENT_MODEL : this.#model,
+        model,
         content: [block],
         stop_reason: last ? (endsWithTool ? 'tool_use' : 'end_turn') : null,
         stop_sequence: null,
@@ -156,13 +183,16 @@ export class SessionWriter {
       };
       this.#line(context, sidechain, { message }, { requestId, type: 'assistant' });
     });
+    // The session buildcast makes of a transcript starts at its first request's final line.
+    this.firstRequestAt ??= this.#at;
     const first = blocks.length > 1 ? partial : output;
     this.totals.requests += 1;
     addTokens(this.totals.tokens, { input, output: first, cacheRead, cacheWrite });
     addTokens(this.totals.finalTokens, { input, output, cacheRead, cacheWrite });
+    addRequestCost(this.totals.cost, { model, input, output, cacheRead, cacheWrite, cacheWrite1h: hour });
     context.pending = 0;
     context.tokens += cacheWrite + output;
-    if (context.tokens > COMPACT_AT) context.tokens = rng.int(15_000, 30_000);
+    if (context.tokens > this.#compactAt) context.tokens = rng.int(15_000, 30_000);
   }
 
   /** Optional thinking and text blocks before a response's last block. */
@@ -179,43 +209,7 @@ export class SessionWriter {
   #toolStep(context: Context, sidechain: boolean): void {
     const { rng } = this;
     const toolId = `toolu_01${rng.chars(22)}`;
-    const file = path.posix.join(this.file.cwd, sourcePath(rng));
-    const kind = rng.int(0, 9);
-    let input: Record<string, unknown>;
-    let result: string;
-    let toolUseResult: unknown;
-    if (kind < 4) {
-      const text = fileText(rng, rng.int(600, 12_000));
-      input = { file_path: file };
-      result = text;
-      const numLines = text.split('\n').length;
-      toolUseResult = {
-        type: 'text',
-        file: { filePath: file, content: text, numLines, startLine: 1, totalLines: numLines },
-      };
-    } else if (kind < 7) {
-      const stdout = commandOutput(rng, rng.int(150, 6_000));
-      input = { command: shellCommand(rng), description: prose(rng, 1) };
-      result = stdout;
-      toolUseResult = { stdout, stderr: '', interrupted: false, isImage: false };
-    } else if (kind < 9) {
-      const oldString = codeText(rng, rng.int(80, 600));
-      const newString = codeText(rng, rng.int(80, 900));
-      input = { file_path: file, old_string: oldString, new_string: newString };
-      result = `The file ${file} has been updated.`;
-      toolUseResult = {
-        filePath: file,
-        oldString,
-        newString,
-        originalFile: codeText(rng, rng.int(1_000, 8_000)),
-      };
-    } else {
-      const content = codeText(rng, rng.int(500, 6_000));
-      input = { file_path: file, content };
-      result = `File created successfully at: ${file}`;
-      toolUseResult = { type: 'create', filePath: file, content };
-    }
-    const name = kind < 4 ? 'Read' : kind < 7 ? 'Bash' : kind < 9 ? 'Edit' : 'Write';
+    const { name, input, result, toolUseResult } = toolCall(rng, this.file.cwd);
     this.#respond(context, sidechain, [...this.#lead(), { type: 'tool_use', id: toolId, name, input }]);
     this.#user(
       context,
@@ -309,4 +303,5 @@ export function addTotals(to: TranscriptTotals, from: TranscriptTotals): void {
   to.requests += from.requests;
   addTokens(to.tokens, from.tokens);
   addTokens(to.finalTokens, from.finalTokens);
+  addCosts(to.cost, from.cost);
 }

@@ -2,7 +2,7 @@
  * @module
  * buildcast's side of the transcript benchmark (bench/transcripts.ts): start `buildcast serve` on
  * a Claude folder, time it from spawn until `/api/health` reports the first read of the
- * transcripts done, then add up every session's token totals through the API and stop it.
+ * transcripts done, then read every session's token totals and cost through the API and stop it.
  */
 import { serverCli, sleep, spawnChild, type Child, type Scope } from './lib.js';
 import { mb, procStats } from './proc-stats.js';
@@ -99,25 +99,40 @@ async function readWithBuildcast(
   };
 }
 
-/** Every session's token totals from the API, added up. */
-async function buildcastTokens(url: string): Promise<{ tokens: TokenTotals; sessions: number }> {
-  const ids: string[] = [];
+/** One session as the API shows it, with its cost (null when buildcast cannot price it). */
+export interface BuildcastSession {
+  id: string;
+  project: string;
+  startedAt: string;
+  tokens: TokenTotals;
+  costUsd: number | null;
+}
+
+/** Every session's token totals and cost from the API, and the tokens added up. */
+async function buildcastTokens(
+  url: string,
+): Promise<{ tokens: TokenTotals; sessions: number; bySession: BuildcastSession[] }> {
+  const listed: Array<{ id: string; project: string; startedAt: string }> = [];
   let cursor: string | null = null;
   do {
-    const page: { sessions: Array<{ id: string }>; nextCursor: string | null } = await getJson(
-      `${url}/api/sessions?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    ids.push(...page.sessions.map((session) => session.id));
+    const page: {
+      sessions: Array<{ id: string; project: string; startedAt: string }>;
+      nextCursor: string | null;
+    } = await getJson(`${url}/api/sessions?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    listed.push(...page.sessions);
     cursor = page.nextCursor;
   } while (cursor);
   let tokens = zeroTokens();
-  for (const id of ids) {
-    const metrics = await getJson<{ tokens: TokenTotals }>(
+  const bySession: BuildcastSession[] = [];
+  for (const { id, project, startedAt } of listed) {
+    const metrics = await getJson<{ tokens: TokenTotals & { costUsd: number | null } }>(
       `${url}/api/sessions/${encodeURIComponent(id)}/metrics`,
     );
+    const { input, output, cacheRead, cacheWrite, costUsd } = metrics.tokens;
     tokens = plusTokens(tokens, metrics.tokens);
+    bySession.push({ id, project, startedAt, tokens: { input, output, cacheRead, cacheWrite }, costUsd });
   }
-  return { tokens, sessions: ids.length };
+  return { tokens, sessions: listed.length, bySession };
 }
 
 /** Starts buildcast, waits for its read of the transcripts, sums its token totals and stops it. */

@@ -6,7 +6,8 @@
  * `/api/health` reports the backfill done, then by `ccusage session --json` through npx on the
  * same folder, in the same run; both read the files from the page cache. Then a few turns are
  * appended and buildcast, restarted on the same database, must read exactly the appended bytes.
- * Token totals from both tools are checked against what the generator wrote.
+ * Token totals from both tools are checked against what the generator wrote, and each
+ * session's cost against Anthropic's prices for what it wrote (bench/transcripts-cost.ts).
  */
 import path from 'node:path';
 import {
@@ -23,6 +24,7 @@ import type { BenchOptions } from './options.js';
 import { mb } from './proc-stats.js';
 import { plusTokens, sameTokens, sumTokens, zeroTokens, type TokenTotals } from './token-totals.js';
 import { readAndStop } from './transcripts-buildcast.js';
+import { costFigures, costRows } from './transcripts-cost.js';
 import { formatNumber, goal, info, type Figure, type ScenarioResult } from './report.js';
 import { ratio } from './stats.js';
 
@@ -173,6 +175,7 @@ export async function runTranscripts(
   if (ccTokens && !sameTokens(ccTokens, set.finalTokens))
     progress(`transcripts: ccusage's tokens match the ${counted}`);
 
+  const costs = costRows(set, first.bySession, npx?.totals.bySession ?? null);
   const versus = 'buildcast / ccusage via npx, MB/s';
   const figures: Figure[] = [
     info('set size', setMB, 'MB'),
@@ -211,6 +214,7 @@ export async function runTranscripts(
       sumTokens(expectedLater),
       sameTokens(later.tokens, expectedLater),
     ),
+    ...costFigures(costs, set),
   ];
   return {
     name:
@@ -220,7 +224,11 @@ export async function runTranscripts(
     figures,
     details: {
       set: { ...set, transcripts: undefined, seed: SEED },
-      buildcast: { first, later: { ...later, expected: expectedLater } },
+      buildcast: {
+        first: { ...first, bySession: undefined },
+        later: { ...later, bySession: undefined, expected: expectedLater },
+      },
+      costs,
       appended,
       ccusage: {
         ...ccusage,

@@ -1,23 +1,41 @@
 /**
  * @module
  * The pricing file format (`data/pricing.json`, `--pricing FILE`): `{"currency":"USD","models":
- * {"<model id or prefix*>": {"input","output","cacheWrite","cacheRead","contextWindow"}}}`, prices
- * in dollars per million tokens. Bad entries are left out and reported, never guessed.
+ * {"<model id or prefix*>": {"input","output","cacheWrite","cacheWrite1h"?,"cacheRead",
+ * "contextWindow"?,"longContext"?: {"above","input","output","cacheWrite","cacheWrite1h"?,
+ * "cacheRead"}}}}`, prices in dollars per million tokens. Bad entries are left out and
+ * reported, never guessed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Prices in US dollars per million tokens, and the context window in tokens. */
-export interface ModelPrice {
+/** One set of rates, in US dollars per million tokens. */
+export interface TokenRates {
   input: number;
   output: number;
-  /** Writes to the prompt cache, at the default (5-minute) rate. */
+  /** Writes to the prompt cache at the default (5-minute) rate. */
   cacheWrite: number;
+  /** Writes to the 1-hour prompt cache; when the file leaves it out, twice `input` (Anthropic's rule). */
+  cacheWrite1h?: number;
   /** Reads from the prompt cache (cache hits). */
   cacheRead: number;
+}
+
+/**
+ * The rates of a request whose prompt (input, cache reads and cache writes together) is longer
+ * than `above` tokens: every token of that request, output included, is priced at these.
+ */
+export interface LongContextRates extends TokenRates {
+  above: number;
+}
+
+/** Prices in US dollars per million tokens, and the context window in tokens. */
+export interface ModelPrice extends TokenRates {
   /** Null when the table does not say. */
   contextWindow: number | null;
+  /** The higher tier of long requests, for models that have one. */
+  longContext?: LongContextRates | null;
 }
 
 /** Where the pricing files are; the composition root decides both paths. */
@@ -36,7 +54,7 @@ export interface PricingLoad {
   problems: string[];
 }
 
-/** The priced token counts of a request, each with its own rate. */
+/** The rates every entry (and its long-context tier) must give. */
 export const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
 
 const quote = (value: unknown): string => {
@@ -46,6 +64,30 @@ const quote = (value: unknown): string => {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isTokenCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+const isRate = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** The rates of an entry or of its tier; each bad field adds a reason to `bad` (prefixed). */
+function readRates(raw: Record<string, unknown>, prefix: string, bad: string[]): TokenRates | null {
+  const before = bad.length;
+  const expected = (field: string, value: unknown) =>
+    `${prefix}${field}: expected a non-negative number of dollars per million tokens, got ${quote(value)}`;
+  for (const field of PRICE_FIELDS) if (!isRate(raw[field])) bad.push(expected(field, raw[field]));
+  const hour = raw.cacheWrite1h;
+  if (hour !== undefined && !isRate(hour)) bad.push(expected('cacheWrite1h', hour));
+  if (bad.length > before) return null;
+  return {
+    input: raw.input as number,
+    output: raw.output as number,
+    cacheWrite: raw.cacheWrite as number,
+    ...(hour === undefined ? {} : { cacheWrite1h: hour as number }),
+    cacheRead: raw.cacheRead as number,
+  };
+}
 
 /**
  * Reads the text of one pricing file. Entries with a missing or invalid price are left out and
@@ -86,33 +128,33 @@ export function parsePricing(
       continue;
     }
     const bad: string[] = [];
-    for (const field of PRICE_FIELDS) {
-      const value = raw[field];
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        bad.push(
-          `${field}: expected a non-negative number of dollars per million tokens, got ${quote(value)}`,
-        );
-      }
-    }
+    const rates = readRates(raw, '', bad);
     const window = raw.contextWindow;
-    if (
-      window !== undefined &&
-      window !== null &&
-      !(Number.isSafeInteger(window) && (window as number) > 0)
-    ) {
+    if (window !== undefined && window !== null && !isTokenCount(window)) {
       bad.push(`contextWindow: expected a positive whole number of tokens, got ${quote(window)}`);
     }
-    if (bad.length > 0) {
+    let longContext: LongContextRates | null = null;
+    if (raw.longContext !== undefined && raw.longContext !== null) {
+      if (!isObject(raw.longContext)) {
+        bad.push(`longContext: expected an object of prices, got ${quote(raw.longContext)}`);
+      } else {
+        const above = raw.longContext.above;
+        if (!isTokenCount(above)) {
+          bad.push(`longContext.above: expected a positive whole number of tokens, got ${quote(above)}`);
+        }
+        const tier = readRates(raw.longContext, 'longContext.', bad);
+        if (tier && isTokenCount(above)) longContext = { above, ...tier };
+      }
+    }
+    if (bad.length > 0 || rates === null) {
       for (const reason of bad) problems.push(`${where}.${reason}`);
       continue;
     }
     if (entries.has(key)) problems.push(`${where}: duplicate of an earlier entry; the later one wins`);
     entries.set(key, {
-      input: raw.input as number,
-      output: raw.output as number,
-      cacheWrite: raw.cacheWrite as number,
-      cacheRead: raw.cacheRead as number,
+      ...rates,
       contextWindow: typeof window === 'number' ? window : null,
+      longContext,
     });
   }
   return { entries, problems };

@@ -24,8 +24,7 @@ const problem = (reason: string): TranscriptLine => ({ kind: 'problem', reason }
 
 type TokenCount = { ok: true; value: number } | { ok: false; reason: string };
 
-function tokenCount(usage: Record<string, unknown>, field: string, required: boolean): TokenCount {
-  const value = usage[field];
+function tokenCount(value: unknown, field: string, required: boolean): TokenCount {
   if (value === undefined || value === null) {
     return required ? { ok: false, reason: `usage.${field} missing` } : { ok: true, value: 0 };
   }
@@ -37,6 +36,38 @@ function tokenCount(usage: Record<string, unknown>, field: string, required: boo
   if (!Number.isSafeInteger(value))
     return { ok: false, reason: `usage.${field} is not a whole number below 2^53` };
   return { ok: true, value };
+}
+
+type CacheWrites = { ok: true; total: number; hour: number } | { ok: false; reason: string };
+
+/**
+ * All cache writes and the 1-hour part of them. `cache_creation_input_tokens` is the total;
+ * `cache_creation.{ephemeral_5m_input_tokens, ephemeral_1h_input_tokens}` splits it by how long
+ * the entries live. Without the split every write is a 5-minute one; without the total, the
+ * split adds up to it.
+ */
+function cacheWrites(usage: Record<string, unknown>): CacheWrites {
+  const given = usage.cache_creation_input_tokens;
+  const total = tokenCount(given, 'cache_creation_input_tokens', false);
+  if (!total.ok) return total;
+  const split = usage.cache_creation;
+  if (!isObject(split)) return { ok: true, total: total.value, hour: 0 };
+  const fiveMin = tokenCount(
+    split.ephemeral_5m_input_tokens,
+    'cache_creation.ephemeral_5m_input_tokens',
+    false,
+  );
+  if (!fiveMin.ok) return fiveMin;
+  const hour = tokenCount(split.ephemeral_1h_input_tokens, 'cache_creation.ephemeral_1h_input_tokens', false);
+  if (!hour.ok) return hour;
+  if (given !== undefined && given !== null) {
+    // The total stays what the tokens add up to; the split only says which rate applies.
+    return { ok: true, total: total.value, hour: Math.min(hour.value, total.value) };
+  }
+  const sum = fiveMin.value + hour.value;
+  if (!Number.isSafeInteger(sum))
+    return { ok: false, reason: 'usage.cache_creation is not a whole number below 2^53' };
+  return { ok: true, total: sum, hour: hour.value };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -93,13 +124,13 @@ export function parseTranscriptLine(line: string): TranscriptLine {
   const messageId = name(message?.id);
   if (messageId === null) return problem('no message id');
 
-  const input = tokenCount(usage, 'input_tokens', true);
+  const input = tokenCount(usage.input_tokens, 'input_tokens', true);
   if (!input.ok) return problem(input.reason);
-  const output = tokenCount(usage, 'output_tokens', true);
+  const output = tokenCount(usage.output_tokens, 'output_tokens', true);
   if (!output.ok) return problem(output.reason);
-  const cacheWrite = tokenCount(usage, 'cache_creation_input_tokens', false);
+  const cacheWrite = cacheWrites(usage);
   if (!cacheWrite.ok) return problem(cacheWrite.reason);
-  const cacheRead = tokenCount(usage, 'cache_read_input_tokens', false);
+  const cacheRead = tokenCount(usage.cache_read_input_tokens, 'cache_read_input_tokens', false);
   if (!cacheRead.ok) return problem(cacheRead.reason);
 
   if (typeof parsed.timestamp !== 'string') return problem('no timestamp');
@@ -126,7 +157,8 @@ export function parseTranscriptLine(line: string): TranscriptLine {
       input: input.value,
       output: output.value,
       cacheRead: cacheRead.value,
-      cacheWrite: cacheWrite.value,
+      cacheWrite: cacheWrite.total,
+      cacheWrite1h: cacheWrite.hour,
       costUsd,
       sidechain: parsed.isSidechain === true,
       // Subagent transcripts name their agent on every line (`agentId`).

@@ -103,7 +103,19 @@ export interface TokenSample {
   input: number;
   output: number;
   cacheRead: number;
+  /** Every cache write of the request, 5-minute and 1-hour. */
   cacheWrite: number;
+  /**
+   * The part of `cacheWrite` written to the 1-hour cache (transcript
+   * `cache_creation.ephemeral_1h_input_tokens`), priced higher; absent or 0 for sources that do
+   * not say (OpenTelemetry), whose writes are all priced at the 5-minute rate.
+   */
+  cacheWrite1h?: number;
+  /**
+   * True for a running total of many requests (OpenTelemetry metrics), false or absent for one
+   * request: a total cannot tell which of its requests were long enough for a higher tier.
+   */
+  summed?: boolean;
   /** Cost as reported by the source (OTLP `cost_usd`); null means compute it from prices. */
   costUsd: number | null;
   /** A subagent's request (transcript `isSidechain`). */

@@ -15,13 +15,12 @@ import type {
 } from '../shared/metrics.js';
 import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../collector/limits.js';
 import type { TokenSample } from '../collector/types.js';
+import type { TokenUsage } from './pricing.js';
 
 /** What aggregation needs of the price table. */
 export interface Pricing {
-  costOf(
-    model: string,
-    usage: { input: number; output: number; cacheRead: number; cacheWrite: number },
-  ): number | null;
+  /** One sample's cost: a request's (its cache writes by lifetime, its tier), or a total's. */
+  costOf(model: string, usage: TokenUsage): number | null;
   contextWindow(model: string): number | null;
 }
 

@@ -10,19 +10,60 @@
  * `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (Bedrock), `claude-sonnet-4-5@20250929`
  * (Vertex), `claude-sonnet-4-5[1m]` (Claude Code's 1M-context marker, which also sets the
  * context window to one million tokens).
+ *
+ * Each request is priced as Anthropic bills it: cache writes at the 5-minute or the 1-hour rate,
+ * and on models with a long-context tier, a request whose prompt (input, cache reads and cache
+ * writes together) passes the tier's threshold has every one of its tokens, output included,
+ * priced at the tier's rates.
  */
 import type { ContextLevel } from '../shared/metrics.js';
-import { PRICE_FIELDS, type ModelPrice } from '../collector/pricing-file.js';
+import type { LongContextRates, ModelPrice, TokenRates } from '../collector/pricing-file.js';
 
 export type { ModelPrice };
 
-/** Token counts of one request or one slice. */
+/** Token counts of one request, or of several added up. */
 export interface TokenUsage {
   input: number;
   output: number;
   cacheRead: number;
+  /** All cache writes, 5-minute and 1-hour. */
   cacheWrite: number;
+  /** The part of `cacheWrite` written to the 1-hour cache; absent means none. */
+  cacheWrite1h?: number;
+  /**
+   * True when the counts add up several requests (OpenTelemetry metric totals), so which of
+   * them passed a long-context threshold cannot be told.
+   */
+  summed?: boolean;
 }
+
+/** A set of rates with every field known. */
+type Rates = Required<TokenRates>;
+
+/** A table entry as the table prices with it: the 1-hour rate and the tier always known. */
+export type ResolvedPrice = Rates & {
+  contextWindow: number | null;
+  longContext: (Rates & Pick<LongContextRates, 'above'>) | null;
+};
+
+/** Anthropic prices a 1-hour cache write at twice the input rate on every model. */
+const HOUR_WRITE_FACTOR = 2;
+
+function withHourRate<T extends TokenRates>(rates: T): T & Rates {
+  return { ...rates, cacheWrite1h: rates.cacheWrite1h ?? rates.input * HOUR_WRITE_FACTOR };
+}
+
+function resolvePrice(price: ModelPrice): ResolvedPrice {
+  return Object.freeze({
+    ...withHourRate(price),
+    longContext: price.longContext ? Object.freeze(withHourRate(price.longContext)) : null,
+  });
+}
+
+/** Whole pico-dollars per token for a rate in dollars per million tokens. */
+const picoPerToken = (dollarsPerMillion: number) => Math.round(dollarsPerMillion * 1e6);
+
+const isCount = (n: number) => Number.isFinite(n) && n >= 0;
 
 /** The context-window gauge of SPEC 4 (`SessionMetrics.context`). */
 export interface ContextGauge {
@@ -72,14 +113,14 @@ function candidates(id: string): string[] {
 
 /** A looked-up price table. Keys are model ids or prefixes; a key ending in `*` matches any suffix. */
 export class PriceTable {
-  readonly #exact = new Map<string, ModelPrice>();
+  readonly #exact = new Map<string, ResolvedPrice>();
   readonly #prefixes: { key: string; stem: string; wildcard: boolean }[] = [];
   readonly #resolved = new Map<string, string | null>();
 
   constructor(entries: Iterable<readonly [string, ModelPrice]> = []) {
     for (const [rawKey, price] of entries) {
       const key = rawKey.trim().toLowerCase();
-      this.#exact.set(key, Object.freeze({ ...price }));
+      this.#exact.set(key, resolvePrice(price));
       const wildcard = key.endsWith('*');
       this.#prefixes.push({ key, stem: wildcard ? key.slice(0, -1) : key, wildcard });
     }
@@ -111,24 +152,33 @@ export class PriceTable {
   }
 
   /** The model's prices, or null when buildcast does not know them. */
-  priceOf(model: string): ModelPrice | null {
+  priceOf(model: string): ResolvedPrice | null {
     const key = this.resolve(model);
     return key === null ? null : (this.#exact.get(key) ?? null);
   }
 
   /**
-   * US dollars for the usage, or null for an unknown model (or nonsensical counts). Summed in
-   * whole pico-dollars so that, for example, 1,000 Sonnet input tokens cost exactly 0.003.
+   * US dollars for one request (or for counts added up, see {@link TokenUsage.summed}), or null
+   * for an unknown model, nonsensical counts, or a sum that passes a long-context threshold.
+   * Summed in whole pico-dollars so that, for example, 1,000 Sonnet input tokens cost exactly
+   * 0.003.
    */
   costOf(model: string, usage: TokenUsage): number | null {
     const price = this.priceOf(model);
     if (price === null) return null;
-    let picoDollars = 0;
-    for (const field of PRICE_FIELDS) {
-      const tokens = usage[field];
-      if (!Number.isFinite(tokens) || tokens < 0) return null;
-      picoDollars += tokens * Math.round(price[field] * 1e6);
-    }
+    const { input, output, cacheRead, cacheWrite } = usage;
+    const hour = usage.cacheWrite1h ?? 0;
+    if (![input, output, cacheRead, cacheWrite, hour].every(isCount) || hour > cacheWrite) return null;
+    const tier = price.longContext;
+    const long = tier !== null && input + cacheRead + cacheWrite > tier.above;
+    if (long && usage.summed === true) return null;
+    const rates: Rates = long ? tier : price;
+    const picoDollars =
+      input * picoPerToken(rates.input) +
+      output * picoPerToken(rates.output) +
+      cacheRead * picoPerToken(rates.cacheRead) +
+      (cacheWrite - hour) * picoPerToken(rates.cacheWrite) +
+      hour * picoPerToken(rates.cacheWrite1h);
     return picoDollars / 1e12;
   }
 

@@ -102,5 +102,6 @@ function toSample(t: OtlpUsageTotals): TokenSample {
     cacheWrite: t.cacheWrite,
     costUsd: t.costUsd,
     sidechain: false,
+    summed: true,
   };
 }

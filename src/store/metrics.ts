@@ -20,6 +20,8 @@ interface SampleRow {
   output: number;
   cache_read: number;
   cache_write: number;
+  cache_write_1h: number;
+  summed: number;
   cost_usd: number | null;
   sidechain: number;
 }
@@ -37,6 +39,8 @@ function toRow(sample: TokenSample): SampleRow {
     output: sample.output,
     cache_read: sample.cacheRead,
     cache_write: sample.cacheWrite,
+    cache_write_1h: sample.cacheWrite1h ?? 0,
+    summed: sample.summed === true ? 1 : 0,
     cost_usd: sample.costUsd,
     sidechain: sample.sidechain ? 1 : 0,
   };
@@ -55,6 +59,8 @@ function fromRow(row: SampleRow): TokenSample {
     output: row.output,
     cacheRead: row.cache_read,
     cacheWrite: row.cache_write,
+    cacheWrite1h: row.cache_write_1h,
+    ...(row.summed === 1 ? { summed: true } : {}),
     costUsd: row.cost_usd,
     sidechain: row.sidechain === 1,
   };
@@ -65,13 +71,16 @@ export function createMetricsStore(db: Database.Database): MetricsStorage {
   // of a streamed response), and then the row keeps the larger figures.
   const insert = db.prepare<SampleRow>(
     `INSERT INTO token_samples
-       (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write, cost_usd, sidechain)
-     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read, @cache_write, @cost_usd, @sidechain)
+       (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write,
+        cache_write_1h, summed, cost_usd, sidechain)
+     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read,
+        @cache_write, @cache_write_1h, @summed, @cost_usd, @sidechain)
      ON CONFLICT (key) DO UPDATE SET
        input = max(input, excluded.input),
        output = max(output, excluded.output),
        cache_read = max(cache_read, excluded.cache_read),
        cache_write = max(cache_write, excluded.cache_write),
+       cache_write_1h = max(cache_write_1h, excluded.cache_write_1h),
        cost_usd = coalesce(max(cost_usd, excluded.cost_usd), cost_usd, excluded.cost_usd)
      WHERE excluded.input + excluded.output + excluded.cache_read + excluded.cache_write
          > input + output + cache_read + cache_write`,
@@ -112,8 +121,10 @@ export function createMetricsStore(db: Database.Database): MetricsStorage {
   );
   const replace = db.prepare<SampleRow>(
     `INSERT OR REPLACE INTO token_samples
-       (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write, cost_usd, sidechain)
-     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read, @cache_write, @cost_usd, @sidechain)`,
+       (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write,
+        cache_write_1h, summed, cost_usd, sidechain)
+     VALUES (@key, @source, @claude_session_id, @cwd, @project, @at, @model, @input, @output, @cache_read,
+        @cache_write, @cache_write_1h, @summed, @cost_usd, @sidechain)`,
   );
   const replaceMany = db.transaction((samples: readonly TokenSample[]) => {
     for (const sample of samples) replace.run(toRow(sample));

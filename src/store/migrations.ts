@@ -127,6 +127,18 @@ const createAgentsAndLogsSchema: Migration = (db) => {
   `);
 };
 
+/**
+ * Version 4: cache writes priced by how long they live, so each sample keeps the part written
+ * to the 1-hour cache, and whether it is a running total of many requests (OpenTelemetry
+ * metrics) rather than one. Rows written before read as all 5-minute writes of one request.
+ */
+const addCacheLifetimeSchema: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE token_samples ADD COLUMN cache_write_1h INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE token_samples ADD COLUMN summed INTEGER NOT NULL DEFAULT 0;
+  `);
+};
+
 /** A `sessions` row as the store binds and reads it (every column but `raw`). */
 export interface SessionRow {
   id: string;
@@ -188,6 +200,7 @@ export const migrations: readonly Migration[] = [
   createBaseSchema,
   createMetricsSchema,
   createAgentsAndLogsSchema,
+  addCacheLifetimeSchema,
 ];
 
 /** The schema version this build writes. */

@@ -5,8 +5,8 @@ describe('parseCcusageJson', () => {
   it('reads the totals and the session count of `ccusage session --json`', () => {
     const text = JSON.stringify({
       session: [
-        { agent: 'claude', inputTokens: 224, outputTokens: 13_525, period: 'e8ca8a04' },
-        { agent: 'claude', inputTokens: 87, outputTokens: 7_290, period: 'fd71b3ef' },
+        { agent: 'claude', inputTokens: 224, outputTokens: 13_525, period: 'e8ca8a04', totalCost: 4.1 },
+        { agent: 'claude', inputTokens: 87, outputTokens: 7_290, period: 'fd71b3ef', totalCost: 1.99 },
       ],
       totals: {
         cacheCreationTokens: 145_889,
@@ -20,18 +20,28 @@ describe('parseCcusageJson', () => {
     expect(parseCcusageJson(text)).toEqual({
       tokens: { input: 2_757, output: 174_876, cacheRead: 2_329_043, cacheWrite: 145_889 },
       totalTokens: 2_652_565,
+      costUsd: 6.09,
       sessions: 2,
+      bySession: [
+        { id: 'e8ca8a04', costUsd: 4.1 },
+        { id: 'fd71b3ef', costUsd: 1.99 },
+      ],
     });
   });
 
   it('reads older releases, which list `sessions`, and refuses what is not its report', () => {
     const older = parseCcusageJson(
-      JSON.stringify({ sessions: [{}], totals: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } }),
+      JSON.stringify({
+        sessions: [{ sessionId: 'a1', totalCost: 0.5 }, {}],
+        totals: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      }),
     );
     expect(older).toEqual({
       tokens: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
       totalTokens: 3,
-      sessions: 1,
+      costUsd: null,
+      sessions: 2,
+      bySession: [{ id: 'a1', costUsd: 0.5 }],
     });
     expect(parseCcusageJson('No usage data found.')).toBeNull();
     expect(parseCcusageJson('[]')).toBeNull();

@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendTurn, generateTranscripts, type TokenTotals } from '../../bench/gen-transcripts.js';
+import { loadPricing } from '../../src/collector/pricing-file.js';
 import { parseTranscriptLine } from '../../src/collector/transcript.js';
+import type { TokenSample } from '../../src/collector/types.js';
+import { PriceTable } from '../../src/core/pricing.js';
+import { dollars } from '../../bench/transcript-cost.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -32,7 +36,7 @@ function listFiles(dir: string): string[] {
 /** Reads a set the way SPEC 1.5 counts it: each request key once, from its first line. */
 function count(dir: string) {
   const first: TokenTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  const last = new Map<string, TokenTotals>();
+  const last = new Map<string, TokenSample>();
   const linesPerKey = new Map<string, number>();
   let lines = 0;
   let bytes = 0;
@@ -59,7 +63,7 @@ function count(dir: string) {
         first.cacheRead += cacheRead;
         first.cacheWrite += cacheWrite;
       }
-      last.set(key, { input, output, cacheRead, cacheWrite });
+      last.set(key, parsed.sample);
     }
   }
   const final: TokenTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
@@ -69,7 +73,18 @@ function count(dir: string) {
     final.cacheRead += t.cacheRead;
     final.cacheWrite += t.cacheWrite;
   }
-  return { first, final, requests: last.size, linesPerKey, lines, bytes, problems, synthetic, sidechain };
+  return {
+    first,
+    final,
+    requests: last.size,
+    finalSamples: [...last.values()],
+    linesPerKey,
+    lines,
+    bytes,
+    problems,
+    synthetic,
+    sidechain,
+  };
 }
 
 describe('generateTranscripts', () => {
@@ -128,6 +143,36 @@ describe('generateTranscripts', () => {
     expect(found.synthetic).toBeGreaterThan(0);
     expect(found.sidechain).toBeGreaterThan(0);
     expect(set.bytes / set.lines).toBeGreaterThan(1_000);
+  });
+
+  it("writes 1-hour cache writes and long requests, and knows what they cost at Anthropic's prices", async () => {
+    const dir = tempDir();
+    const set = await generateTranscripts({ dir, totalBytes: 4_000_000, seed: 20261121 });
+    const { finalSamples } = count(dir);
+    const hour = finalSamples.reduce((sum, s) => sum + (s.cacheWrite1h ?? 0), 0);
+    expect(hour).toBe(set.cost.cacheWrite1h);
+    expect(hour).toBeGreaterThan(0);
+    expect(hour).toBeLessThan(set.cost.cacheWrite);
+    expect(set.cost.longRequests).toBeGreaterThan(0);
+    expect(finalSamples.filter((s) => s.input + s.cacheRead + s.cacheWrite > 200_000)).toHaveLength(
+      set.cost.longRequests,
+    );
+    // Sessions of an older Claude Code write no split at all, newer ones always do.
+    const texts = set.transcripts.map((t) => readFileSync(t.path, 'utf8'));
+    const unsplit = texts.filter((text) => !text.includes('"cache_creation":{'));
+    expect(unsplit.length).toBeGreaterThan(0);
+    for (const text of unsplit) expect(text).toContain('"version":"1.0.98"');
+    // The shipped table prices the same requests to the same pico-dollar.
+    const table = new PriceTable(
+      loadPricing({ builtin: path.resolve(import.meta.dirname, '../../data/pricing.json') }).entries,
+    );
+    const priced = finalSamples.reduce((sum, s) => sum + Math.round(table.costOf(s.model, s)! * 1e12), 0);
+    expect(priced).toBe(set.cost.anthropic);
+    expect(set.transcripts.reduce((sum, t) => sum + t.cost.anthropic, 0)).toBe(set.cost.anthropic);
+    // Per-field tiering prices long requests lower; all-5-minute writes price 1-hour ones lower.
+    expect(set.cost.perFieldTiering).toBeLessThan(set.cost.anthropic);
+    expect(set.cost.flat).toBeLessThan(set.cost.perFieldTiering);
+    expect(dollars(set.cost.anthropic)).toBeGreaterThan(1);
   });
 
   it('appends a turn that adds exactly the bytes and tokens it reports, with new request ids', async () => {

@@ -10,6 +10,9 @@ import { MAX_LINE_BYTES, parseTranscriptLine, RecentKeys } from '../../src/colle
 import { parseTranscriptChunk, TranscriptStream } from '../../src/collector/transcript-chunk.js';
 
 const fixture = path.resolve(import.meta.dirname, '../fixtures/transcripts/session.jsonl');
+/** Claude Code 2.1 lines whose cache writes are split into 5-minute and 1-hour entries. */
+const withHourCache = path.resolve(import.meta.dirname, '../fixtures/transcripts/session-1h-cache.jsonl');
+const SONNET = 'claude-sonnet-4-5-20250929';
 
 /** An assistant line as Claude Code writes it, with parts replaced or removed (`undefined`). */
 function assistant(
@@ -74,10 +77,41 @@ describe('parseTranscriptLine', () => {
       output: 40,
       cacheRead: 3000,
       cacheWrite: 200,
+      cacheWrite1h: 0,
       costUsd: null,
       sidechain: false,
       agentId: null,
     });
+  });
+
+  it('reads which cache writes are for an hour, keeping the total as written', () => {
+    const split = (fiveMin: unknown, hour: unknown) => ({
+      ephemeral_5m_input_tokens: fiveMin,
+      ephemeral_1h_input_tokens: hour,
+    });
+    const both = sampleOf(
+      assistant({}, {}, { cache_creation_input_tokens: 2406, cache_creation: split(406, 2000) }),
+    );
+    expect([both.cacheWrite, both.cacheWrite1h]).toEqual([2406, 2000]);
+    // Without the split, every write is a 5-minute one.
+    expect(sampleOf(assistant()).cacheWrite1h).toBe(0);
+    expect(sampleOf(assistant({}, {}, { cache_creation: null })).cacheWrite1h).toBe(0);
+    // Without the total, the split adds up to it.
+    const noTotal = sampleOf(
+      assistant({}, {}, { cache_creation_input_tokens: undefined, cache_creation: split(7, 5) }),
+    );
+    expect([noTotal.cacheWrite, noTotal.cacheWrite1h]).toEqual([12, 5]);
+    // A split that says more than the total cannot make the hour part larger than all writes.
+    const over = sampleOf(
+      assistant({}, {}, { cache_creation_input_tokens: 100, cache_creation: split(0, 250) }),
+    );
+    expect([over.cacheWrite, over.cacheWrite1h]).toEqual([100, 100]);
+    expect(reasonOf(assistant({}, {}, { cache_creation: split(0, '5') }))).toBe(
+      'usage.cache_creation.ephemeral_1h_input_tokens is not a number',
+    );
+    expect(reasonOf(assistant({}, {}, { cache_creation: split(-1, 0) }))).toBe(
+      'usage.cache_creation.ephemeral_5m_input_tokens is negative',
+    );
   });
 
   it('marks subagent requests as sidechain, with the agent that made them', () => {
@@ -160,6 +194,68 @@ describe('parseTranscriptChunk', () => {
       { key: 'msg:msg_01Ny', output: 77, sidechain: false, cost: null },
     ]);
     expect(chunk.samples[1]).toMatchObject({ cacheWrite: 1820, cacheRead: 12034, input: 6 });
+  });
+
+  it('reads the 1-hour cache writes of a recent Claude Code session, each request once', () => {
+    const chunk = parseTranscriptChunk(readFileSync(withHourCache), new RecentKeys());
+    expect(chunk.problems).toEqual([]);
+    expect(
+      chunk.samples.map(({ key, model, cacheWrite, cacheWrite1h, cacheRead, output, sidechain }) => ({
+        key,
+        model,
+        cacheWrite,
+        cacheWrite1h,
+        cacheRead,
+        output,
+        sidechain,
+      })),
+    ).toEqual([
+      {
+        key: 'req:req_011CT1',
+        model: SONNET,
+        cacheWrite: 18_231,
+        cacheWrite1h: 18_231,
+        cacheRead: 0,
+        output: 214,
+        sidechain: false,
+      },
+      {
+        key: 'req:req_011CT2',
+        model: SONNET,
+        cacheWrite: 2_406,
+        cacheWrite1h: 2_000,
+        cacheRead: 18_231,
+        output: 385,
+        sidechain: false,
+      },
+      {
+        key: 'req:req_011CT3',
+        model: 'claude-haiku-4-5-20251001',
+        cacheWrite: 5_120,
+        cacheWrite1h: 0,
+        cacheRead: 0,
+        output: 611,
+        sidechain: true,
+      },
+      {
+        key: 'req:req_011CT4',
+        model: SONNET,
+        cacheWrite: 3_310,
+        cacheWrite1h: 3_310,
+        cacheRead: 198_400,
+        output: 1_290,
+        sidechain: false,
+      },
+      {
+        key: 'req:req_011CT5',
+        model: SONNET,
+        cacheWrite: 900,
+        cacheWrite1h: 0,
+        cacheRead: 20_637,
+        output: 77,
+        sidechain: false,
+      },
+    ]);
   });
 
   it('leaves a line still being written for the next read', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseSpan } from '../../src/shared/protocol.js';
 import type { TokenSample } from '../../src/collector/types.js';
+import { fileURLToPath } from 'node:url';
 import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../../src/collector/limits.js';
+import { loadPricing } from '../../src/collector/pricing-file.js';
+import { PriceTable } from '../../src/core/pricing.js';
 import {
   aggregateMetrics,
   contextLevel,
@@ -121,6 +124,29 @@ describe('metrics aggregation', () => {
       percent: null,
       level: null,
     });
+  });
+
+  it('never guesses the tier of a running total: past 200k prompt tokens its cost is unknown', () => {
+    const table = new PriceTable(
+      loadPricing({ builtin: fileURLToPath(new URL('../../data/pricing.json', import.meta.url)) }).entries,
+    );
+    const total = (fields: Partial<TokenSample>) =>
+      sample(T0, { source: 'otel', model: 'claude-sonnet-4-5-20250929', summed: true, ...fields });
+    const of = (samples: TokenSample[]) =>
+      aggregateMetrics({
+        sessionId: 's',
+        samples,
+        phases,
+        prices: table,
+        iterations: [],
+        currentIteration: null,
+      }).tokens;
+    // 100 + 50,000 + 2,000 prompt tokens in all: no request in it can have been a long one.
+    expect(of([total({})]).costUsd).toBe(0.0378);
+    // 300,000 in all might be one long request or many short ones.
+    expect(of([total({ cacheRead: 297_900 })]).byModel[0]).toMatchObject({ priced: false, costUsd: null });
+    // Claude Code's own cost, when it sends one, is used as it is.
+    expect(of([total({ cacheRead: 297_900, costUsd: 0.41 })]).costUsd).toBe(0.41);
   });
 
   it('buckets tokens over time with empty buckets filled in', () => {

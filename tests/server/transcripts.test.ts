@@ -2,7 +2,7 @@
  * Claude Code transcripts read by a real server: exact totals, phase attribution, plain Claude
  * Code sessions for foreign folders, incremental reading, and nothing counted twice on restart.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionMetrics } from '../../src/shared/metrics.js';
@@ -16,6 +16,8 @@ import {
   tempDir,
   writePhaseFile,
 } from '../helpers/server.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/transcripts');
 
 interface LineOptions {
   id: string;
@@ -184,6 +186,41 @@ describe('Claude Code transcripts', () => {
     expect(server.tailer.stats().bytes).toBe(0);
     expect((await metricsOf(id)).tokens).toMatchObject({ total: 33_987, requests: 4 });
     await eventually(() => server!.registry.get(id)?.tokensTotal === 33_987);
+  });
+
+  it('prices a recent session as Anthropic bills it: 1-hour cache writes and a long request', async () => {
+    root = tempDir();
+    const workdir = path.join(root, 'elsewhere', 'weather-app');
+    const claude = path.join(root, 'claude');
+    const project = path.join(claude, 'projects', workdir.replaceAll('/', '-'));
+    mkdirSync(project, { recursive: true });
+    // Claude Code 2.1 lines, as written in another folder, moved to this one.
+    const fixture = readFileSync(path.join(FIXTURES, 'session-1h-cache.jsonl'), 'utf8');
+    writeFileSync(
+      path.join(project, '3b1f0c52-8e4a-4d27-b6f1-9c0e2a7d5f18.jsonl'),
+      fixture.replaceAll('/home/dev/weather-app', workdir),
+    );
+    const db = path.join(root, 'buildcast.db');
+    server = await startTestServer({ roots: [path.join(root, 'builds')], db, claudeDirs: [claude] });
+    await server.tailer.backfillDone;
+    const session = server.registry.list({ project: 'weather-app' }).sessions[0]!;
+    const expected = {
+      requests: 5,
+      cacheWrite: 29_967,
+      // 18,231 + 2,000 + 3,310 of those writes were for an hour; the fourth request's prompt
+      // (201,712 tokens) is past 200k, so all of it is at the long-context rates.
+      costUsd: 0.3453669,
+    };
+    expect((await metricsOf(session.id)).tokens).toMatchObject(expected);
+    expect((await metricsOf(session.id)).tokens.subagent).toMatchObject({ requests: 1, costUsd: 0.009459 });
+
+    // The split is stored with each request: after a restart, read from the database alone,
+    // the cost is the same.
+    await server.close();
+    server = await startTestServer({ roots: [path.join(root, 'builds')], db, claudeDirs: [claude] });
+    await server.tailer.backfillDone;
+    expect(server.tailer.stats().bytes).toBe(0);
+    expect((await metricsOf(session.id)).tokens).toMatchObject(expected);
   });
 
   it('does not let a run that never ended count the requests of the next run in its folder', async () => {

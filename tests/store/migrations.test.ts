@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/shared/protocol.js';
 import { openStore } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
-import { SCHEMA_VERSION, migrations } from '../../src/store/migrations.js';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION, migrations, runMigrations } from '../../src/store/migrations.js';
+import type { TokenSample } from '../../src/collector/types.js';
 import type { Migration } from '../../src/store/migrations.js';
 
 function makeSession(): Session {
@@ -110,5 +112,75 @@ describe('schema migrations', () => {
     expect(upgraded.countSessions()).toBe(1);
     upgraded.close();
     expect(headerInt(file, 60)).toBe(SCHEMA_VERSION + 1);
+  });
+
+  it('keeps the token samples of a version 3 database, read as 5-minute writes of one request each', () => {
+    const file = path.join(dir, 'buildcast.db');
+    const old = new Database(file);
+    runMigrations(old, migrations.slice(0, 3));
+    old
+      .prepare(
+        `INSERT INTO token_samples
+           (key, source, claude_session_id, cwd, project, at, model, input, output, cache_read, cache_write, cost_usd, sidechain)
+         VALUES ('req:req_011A', 'transcript', 'cc-1', '/w', NULL, 1763647331120, 'claude-sonnet-4-5-20250929', 4, 187, 0, 12034, NULL, 0)`,
+      )
+      .run();
+    old.close();
+    expect(headerInt(file, 60)).toBe(3);
+
+    // Opening runs the step to the current version; the old row reads with the new columns.
+    const store = open(file);
+    expect(store.metrics.samplesForClaudeSession('cc-1')).toEqual([
+      {
+        key: 'req:req_011A',
+        source: 'transcript',
+        claudeSessionId: 'cc-1',
+        cwd: '/w',
+        project: null,
+        at: 1763647331120,
+        model: 'claude-sonnet-4-5-20250929',
+        input: 4,
+        output: 187,
+        cacheRead: 0,
+        cacheWrite: 12034,
+        cacheWrite1h: 0,
+        costUsd: null,
+        sidechain: false,
+      },
+    ]);
+
+    // New rows keep their 1-hour writes, and running totals stay marked as totals.
+    const request: TokenSample = {
+      key: 'req:req_011B',
+      source: 'transcript',
+      claudeSessionId: 'cc-1',
+      cwd: '/w',
+      project: null,
+      at: 1763647340000,
+      model: 'claude-sonnet-4-5-20250929',
+      input: 1,
+      output: 385,
+      cacheRead: 18231,
+      cacheWrite: 2406,
+      cacheWrite1h: 2000,
+      costUsd: null,
+      sidechain: false,
+    };
+    const total: TokenSample = {
+      ...request,
+      key: 'otelm:cc-1:claude-sonnet-4-5',
+      source: 'otel',
+      at: 1763647400000,
+      cacheWrite1h: 0,
+      summed: true,
+    };
+    store.metrics.insertSamples([request]);
+    store.metrics.replaceSamples([total]);
+    // A later line of the same stream with more output keeps the larger figures, split and all.
+    store.metrics.insertSamples([{ ...request, output: 512 }]);
+    expect(store.metrics.samplesForClaudeSession('cc-1').slice(1)).toEqual([
+      { ...request, output: 512 },
+      total,
+    ]);
   });
 });
