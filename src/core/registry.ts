@@ -10,17 +10,9 @@ import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
 import { Lru } from '../shared/lru.js';
 import type { PhaseObservation, SourceFault } from '../collector/types.js';
-import {
-  applyObservation,
-  markStalled,
-  projectOf,
-  resolveIdentity,
-  shouldApply,
-  type SessionTrack,
-} from './session-rules.js';
-import { countSessions, listSessions } from './session-list.js';
+import { applyObservation, markStalled, projectOf, resolveIdentity, shouldApply } from './session-rules.js';
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
-import { RunIndex } from './run-index.js';
+import { RunBook } from './run-book.js';
 import { SourceFaults, withoutWarning, withWarning } from './source-faults.js';
 import type { SessionStorage, SessionWriter } from './storage.js';
 
@@ -38,14 +30,9 @@ export interface RegistryOptions {
 export type RegistryEvents = {
   /** A session's content changed (once per real change), with its new content hash. */
   session: [session: Session, hash: string];
+  /** A session was deleted or pruned: it is gone from the registry and from storage. */
+  removed: [session: Session];
 };
-
-interface Entry extends SessionTrack {
-  /** Computed when first needed: a restart with 10,000 sessions need not hash them all. */
-  hash: string | null;
-  /** When any observation last arrived for it (ms), for stall marking. */
-  lastSeenAt: number;
-}
 
 const RAW_CACHE_SIZE = 256;
 
@@ -62,12 +49,10 @@ export class SessionRegistry implements SessionReader {
   readonly #clock: Clock;
   readonly #freshMs: number;
   readonly #stallMs: number;
-  readonly #entries = new Map<string, Entry>();
-  /** Latest run per project (identity without `started_at`) and runs per folder. */
-  readonly #index = new RunIndex();
+  /** Every run with its track, and the indexes over them. */
+  readonly #runs = new RunBook();
   readonly #faults = new SourceFaults();
   readonly #rawCache = new Lru<string, string>(RAW_CACHE_SIZE);
-  #sorted: Session[] | null = null;
 
   constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000 }: RegistryOptions) {
     this.#store = store;
@@ -79,17 +64,8 @@ export class SessionRegistry implements SessionReader {
 
   /** Restores every stored session (SPEC 7: a restart loses nothing). */
   load(): number {
-    const now = this.#clock.now();
-    for (const session of this.#store.loadSessions()) {
-      const updated = Date.parse(session.updatedAt);
-      this.#remember(session, {
-        dataTime: updated,
-        liveDataTime: null,
-        lastSeenAt: Math.min(now, Number.isNaN(updated) ? now : updated),
-      });
-    }
-    this.#sorted = null;
-    return this.#entries.size;
+    this.#runs.load(this.#store.loadSessions(), this.#store.loadRemovedIds(), this.#clock.now());
+    return this.#runs.size;
   }
 
   /** Applies one phase observation from a live file, a push or a checkpoint. */
@@ -99,11 +75,14 @@ export class SessionRegistry implements SessionReader {
     const identity = resolveIdentity(
       observation.record,
       project,
-      this.#index.latestOfProject(project),
-      (id) => this.#entries.has(id),
+      this.#runs.index.latestOfProject(project),
+      (id) => this.#runs.has(id),
       new Date(observation.dataTime).toISOString(),
     );
-    const entry = identity.kind === 'existing' ? this.#entries.get(identity.id) : undefined;
+    const entry = identity.kind === 'existing' ? this.#runs.entry(identity.id) : undefined;
+    if (!entry && this.#runs.wasRemoved(identity.id)) {
+      return { status: 'ignored', session: undefined, reason: 'this run was deleted' };
+    }
     if (!shouldApply(entry, observation, now, this.#freshMs)) {
       return {
         status: 'ignored',
@@ -122,7 +101,7 @@ export class SessionRegistry implements SessionReader {
     }
     this.#rawCache.set(next.id, observation.raw);
     const changed = next !== entry?.session;
-    this.#remember(next, {
+    this.#runs.remember(next, {
       dataTime: changed || !entry ? observation.dataTime : Math.max(entry.dataTime, observation.dataTime),
       liveDataTime: observation.source === 'live' ? observation.dataTime : (entry?.liveDataTime ?? null),
       lastSeenAt: now,
@@ -139,40 +118,26 @@ export class SessionRegistry implements SessionReader {
       reason: fault.reason,
       at: new Date(fault.observedAt).toISOString(),
     };
-    const id = this.#faults.sessionOf(fault.file) ?? this.#index.latestForWorkdir(fault.workdir)?.id;
-    const entry = id ? this.#entries.get(id) : undefined;
-    if (!entry) {
+    const id = this.#faults.sessionOf(fault.file) ?? this.#runs.index.latestForWorkdir(fault.workdir)?.id;
+    if (id === undefined || !this.#runs.has(id)) {
       this.#faults.orphan(warning);
       return undefined;
     }
-    this.#faults.spoke(fault.file, entry.session.id);
-    const next = withWarning(entry.session, warning);
-    if (next === entry.session) return next;
-    this.#remember(next, entry);
-    this.#commit(next);
-    return next;
+    this.#faults.spoke(fault.file, id);
+    return this.#update(id, (session) => withWarning(session, warning));
   }
 
   /** A file that had a problem was read well again: its warning goes (SPEC 7). */
   clearFault(file: string): void {
     this.#faults.cleared(file);
-    const id = this.#faults.sessionOf(file);
-    const entry = id ? this.#entries.get(id) : undefined;
-    if (!entry) return;
-    const next = withoutWarning(entry.session, file);
-    if (next === entry.session) return;
-    this.#remember(next, entry);
-    this.#commit(next);
+    this.#update(this.#faults.sessionOf(file), (session) => withoutWarning(session, file));
   }
 
   /** Marks running sessions with no update for the stall window as stalled, once each. */
   checkStalls(): void {
     const now = this.#clock.now();
-    for (const entry of this.#entries.values()) {
-      const stalled = markStalled(entry.session, entry.lastSeenAt, now, this.#stallMs);
-      if (!stalled) continue;
-      this.#remember(stalled, entry);
-      this.#commit(stalled);
+    for (const [id, { lastSeenAt }] of this.#runs.all()) {
+      this.#update(id, (session) => markStalled(session, lastSeenAt, now, this.#stallMs));
     }
   }
 
@@ -181,62 +146,83 @@ export class SessionRegistry implements SessionReader {
    * transcripts or telemetry). Announced only when its content changed.
    */
   put(session: Session, lastSeenAt = this.#clock.now()): boolean {
-    const entry = this.#entries.get(session.id);
-    if (entry && contentHash(session) === this.#hashOf(entry)) return false;
+    const entry = this.#runs.entry(session.id);
+    if (this.#runs.wasRemoved(session.id)) return false;
+    if (entry && contentHash(session) === this.#runs.hashOf(entry)) return false;
     const dataTime = Date.parse(session.updatedAt);
-    this.#remember(session, { dataTime, liveDataTime: null, lastSeenAt });
+    this.#runs.remember(session, { dataTime, liveDataTime: null, lastSeenAt });
     this.#commit(session);
     return true;
   }
 
   /** A run's own summary says it is over (SPEC 1.1: `session-summary.json` reports completion). */
   finish(id: string, state: 'completed' | 'failed', atIso: string): void {
-    const entry = this.#entries.get(id);
-    if (!entry || entry.session.state === state) return;
-    const next: Session = {
-      ...entry.session,
-      state,
-      endedAt: entry.session.endedAt ?? atIso,
-      progressPercent: state === 'completed' ? 100 : entry.session.progressPercent,
-    };
-    this.#remember(next, entry);
-    this.#commit(next);
+    this.#update(id, (session) =>
+      session.state === state
+        ? null
+        : {
+            ...session,
+            state,
+            endedAt: session.endedAt ?? atIso,
+            progressPercent: state === 'completed' ? 100 : session.progressPercent,
+          },
+    );
   }
 
   /** The most recent run of a project (see {@link isLaterRun}), without scanning every session. */
   latestOfProject(project: string): Session | undefined {
-    return this.#index.latestOfProject(project);
+    return this.#runs.index.latestOfProject(project);
+  }
+
+  /** Every run of a project, in no particular order (forecasts learn from them). */
+  runsOfProject(project: string): Session[] {
+    return this.#runs.index.runsOfProject(project);
+  }
+
+  /**
+   * Deletes a run (SPEC 4 `DELETE /api/sessions/:id`, `--retain-days`): from memory, from what
+   * waits to be written and from storage, remembered as removed so that its file cannot bring it
+   * back; the followers are told. Returns the run as it was, or undefined when there is none.
+   */
+  remove(id: string): Session | undefined {
+    const entry = this.#runs.remove(id);
+    if (!entry) return undefined;
+    this.#rawCache.delete(id);
+    this.#writer.forget(id);
+    this.#store.deleteSession(id, new Date(this.#clock.now()).toISOString());
+    this.changes.emit('removed', entry.session);
+    return entry.session;
   }
 
   /** Every run whose work directory is exactly `workdir`. */
   runsInWorkdir(workdir: string): Session[] {
-    return this.#index.runsInWorkdir(workdir);
+    return this.#runs.index.runsInWorkdir(workdir);
   }
 
   /** The most recent run in a work directory. */
   latestForWorkdir(workdir: string): Session | undefined {
-    return this.#index.latestForWorkdir(workdir);
+    return this.#runs.index.latestForWorkdir(workdir);
   }
 
   /** Sets real token totals on a session (metrics sources). */
   setTotals(id: string, tokensTotal: number | null, costUsd: number | null): void {
-    const entry = this.#entries.get(id);
-    if (!entry || (entry.session.tokensTotal === tokensTotal && entry.session.costUsd === costUsd)) return;
-    const next = { ...entry.session, tokensTotal, costUsd };
-    this.#remember(next, entry);
-    this.#commit(next);
+    this.#update(id, (session) =>
+      session.tokensTotal === tokensTotal && session.costUsd === costUsd
+        ? null
+        : { ...session, tokensTotal, costUsd },
+    );
   }
 
   hash(id: string): string | undefined {
-    const entry = this.#entries.get(id);
-    return entry ? this.#hashOf(entry) : undefined;
+    const entry = this.#runs.entry(id);
+    return entry ? this.#runs.hashOf(entry) : undefined;
   }
 
   /** Every session with its hash, newest change first (for snapshots). */
   entries(limit = Infinity): Array<{ session: Session; hash: string }> {
-    return this.#ordered()
-      .slice(0, limit)
-      .map((session) => ({ session, hash: this.#hashOf(this.#entries.get(session.id)!) }));
+    return this.#runs
+      .newest(limit)
+      .map((session) => ({ session, hash: this.#runs.hashOf(this.#runs.entry(session.id)!) }));
   }
 
   /** Source problems that belong to no session yet. */
@@ -245,55 +231,41 @@ export class SessionRegistry implements SessionReader {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#runs.size;
   }
 
   get(id: string): Session | undefined {
-    return this.#entries.get(id)?.session;
+    return this.#runs.entry(id)?.session;
   }
 
   raw(id: string): string | null {
-    if (!this.#entries.has(id)) return null;
+    if (!this.#runs.has(id)) return null;
     return this.#rawCache.get(id) ?? this.#store.loadRaw(id);
   }
 
   counts(): SessionCounts {
-    return countSessions(this.#ordered());
+    return this.#runs.counts();
   }
 
   list(query: SessionQuery): SessionPage {
-    return listSessions(this.#ordered(), query);
+    return this.#runs.list(query);
   }
 
-  #ordered(): Session[] {
-    this.#sorted ??= [...this.#entries.values()]
-      .map((entry) => entry.session)
-      .sort((a, b) =>
-        a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1,
-      );
-    return this.#sorted;
-  }
-
-  #remember(session: Session, track: Pick<Entry, 'dataTime' | 'liveDataTime' | 'lastSeenAt'>): void {
-    const previous = this.#entries.get(session.id);
-    const hash = previous?.session === session ? previous.hash : null;
-    const { dataTime, liveDataTime, lastSeenAt } = track;
-    this.#entries.set(session.id, { session, hash, dataTime, liveDataTime, lastSeenAt });
-    if (previous?.session !== session) {
-      this.#index.put(session, previous?.session);
-      this.#sorted = null;
-    }
+  /** Replaces a known run by what `change` makes of it (null: nothing), then writes and announces it. */
+  #update(id: string | undefined, change: (session: Session) => Session | null): Session | undefined {
+    const entry = id === undefined ? undefined : this.#runs.entry(id);
+    if (!entry) return undefined;
+    const next = change(entry.session);
+    if (next === null || next === entry.session) return entry.session;
+    this.#runs.remember(next, entry);
+    this.#commit(next);
+    return next;
   }
 
   /** Writes (the writer decides when; a final state goes at once) and tells the followers. */
   #commit(session: Session, raw?: string): void {
-    const entry = this.#entries.get(session.id)!;
+    const entry = this.#runs.entry(session.id)!;
     this.#writer.markDirty(session, raw);
-    this.changes.emit('session', session, this.#hashOf(entry));
-  }
-
-  #hashOf(entry: Entry): string {
-    entry.hash ??= contentHash(entry.session);
-    return entry.hash;
+    this.changes.emit('session', session, this.#runs.hashOf(entry));
   }
 }

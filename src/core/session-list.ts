@@ -1,11 +1,14 @@
 /**
  * @module
- * Tabs, filters and pages over sessions already ordered newest change first (SPEC 4
- * `GET /api/sessions`, SPEC 5 dashboard tabs). Pure.
+ * Tabs, filters, sorts and pages over the kept runs (SPEC 4 `GET /api/sessions`, SPEC 5
+ * dashboard tabs and history). Pure but for a cache of each run's search text, which belongs to
+ * the run object itself (a changed run is a new object, so it can never be stale).
  */
 import type { Session } from '../shared/protocol.js';
 import { inTab, isTab, tabOf } from '../shared/tabs.js';
-import type { SessionCounts, SessionPage, SessionQuery } from './session-query.js';
+import type { RunOrder } from './run-order.js';
+import { runDurationMs } from './run-figures.js';
+import type { SessionCounts, SessionPage, SessionQuery, SessionTotals } from './session-query.js';
 
 /** Counts per dashboard tab (src/shared/tabs.ts says which tab lists which session). */
 export function countSessions(sessions: Iterable<Session>): SessionCounts {
@@ -22,21 +25,69 @@ function matchesState(session: Session, state: NonNullable<SessionQuery['state']
   return isTab(state) ? inTab(session, state) : session.state === state;
 }
 
-/** One page of the sessions that match a query; the cursor is the offset of the next page. */
-export function listSessions(ordered: readonly Session[], query: SessionQuery): SessionPage {
+const searchText = new WeakMap<Session, string>();
+
+/** Everything the search box looks in, lower-cased once per version of a run. */
+function haystack(s: Session): string {
+  let text = searchText.get(s);
+  if (text === undefined) {
+    text = [s.project, s.id, s.currentPhase, s.activity, s.progressDetail, s.workdir]
+      .filter((part): part is string => part !== null)
+      .join('\n')
+      .toLowerCase();
+    searchText.set(s, text);
+  }
+  return text;
+}
+
+/** Whether a run matches every filter of a query. */
+export function matchesQuery(s: Session, query: SessionQuery, needle: string): boolean {
+  if (query.state !== undefined && !matchesState(s, query.state)) return false;
+  if (query.project !== undefined && s.project !== query.project) return false;
+  if (query.source !== undefined && s.source !== query.source) return false;
+  if (query.from !== undefined || query.to !== undefined) {
+    const started = Date.parse(s.startedAt);
+    if (Number.isNaN(started)) return false;
+    if (query.from !== undefined && started < query.from) return false;
+    if (query.to !== undefined && started >= query.to) return false;
+  }
+  return needle === '' || haystack(s).includes(needle);
+}
+
+export function emptyTotals(): SessionTotals {
+  return { runs: 0, durationMs: 0, tokensTotal: 0, costUsd: 0, unpricedRuns: 0 };
+}
+
+/** Adds one run to running totals. */
+export function addToTotals(totals: SessionTotals, s: Session): void {
+  totals.runs++;
+  totals.durationMs += runDurationMs(s) ?? 0;
+  if (s.tokensTotal !== null) totals.tokensTotal += s.tokensTotal;
+  if (s.costUsd !== null) totals.costUsd += s.costUsd;
+  else if (s.tokensTotal !== null) totals.unpricedRuns++;
+}
+
+/** Sums of dollars lose their last digits; cents to 1e-10 is more than any page shows. */
+const tidyUsd = (usd: number): number => Math.round(usd * 1e10) / 1e10;
+
+/**
+ * One page of the runs that match a query, in its order; the cursor is the offset of the next
+ * page. One pass over the order finds the page and the totals of every match together.
+ */
+export function listSessions(order: RunOrder, query: SessionQuery): SessionPage {
   const limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 50)));
   const offset = Math.max(0, Number.parseInt(query.cursor ?? '0', 10) || 0);
-  const needle = query.q?.trim().toLowerCase();
-  const state = query.state ?? 'all';
-  const matches = ordered.filter((s) => {
-    if (!matchesState(s, state)) return false;
-    if (query.project !== undefined && s.project !== query.project) return false;
-    if (!needle) return true;
-    return [s.project, s.id, s.currentPhase, s.activity, s.progressDetail, s.workdir].some((text) =>
-      text?.toLowerCase().includes(needle),
-    );
-  });
-  const sessions = matches.slice(offset, offset + limit);
+  const needle = query.q?.trim().toLowerCase() ?? '';
+  const filtered = { ...query, state: query.state === 'all' ? undefined : query.state };
+  const sessions: Session[] = [];
+  const totals = emptyTotals();
+  const walk = order.walk(query.sort ?? 'updated', query.order ?? 'desc');
+  for (const session of walk) {
+    if (!matchesQuery(session, filtered, needle)) continue;
+    if (totals.runs >= offset && sessions.length < limit) sessions.push(session);
+    addToTotals(totals, session);
+  }
+  totals.costUsd = tidyUsd(totals.costUsd);
   const end = offset + sessions.length;
-  return { sessions, total: matches.length, nextCursor: end < matches.length ? String(end) : null };
+  return { sessions, total: totals.runs, nextCursor: end < totals.runs ? String(end) : null, totals };
 }

@@ -20,11 +20,20 @@ export interface SessionStorage {
   loadSessions(): Iterable<Session>;
   /** The last raw phase file (or push body) stored for a session; null when none. */
   loadRaw(id: string): string | null;
+  /**
+   * Removes a session with everything kept about it (phases, warnings, test iterations, agents,
+   * log lines) and remembers its id as removed, in one transaction; false when it was not stored.
+   */
+  deleteSession(id: string, atIso: string): boolean;
+  /** The ids of removed sessions, so that a file still on disk cannot bring one back. */
+  loadRemovedIds(): Iterable<string>;
 }
 
 /** Takes the latest state of a session to write soon (see src/store/write-coalescer.ts). */
 export interface SessionWriter {
   markDirty(session: Session, raw?: string | null): void;
+  /** Drops what is waiting to be written for a session that is being removed. */
+  forget(id: string): void;
 }
 
 /** Token samples and test iterations. */

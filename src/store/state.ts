@@ -17,6 +17,8 @@ export interface StoredState extends StateStorage {
   readonly lineOffsets: Keyed<LineOffset>;
   /** Byte offsets into Claude Code transcripts, per file. */
   readonly transcriptOffsets: Keyed<FileOffset>;
+  /** Sessions deleted or pruned, with the time they went, so that none comes back from a file. */
+  readonly removedSessions: Keyed<string>;
 }
 
 /** Reads a stored value back; null when it no longer has the family's shape. */
@@ -94,5 +96,6 @@ export function createStateStore(db: Database.Database): StoredState {
     externalSessions: family('external:', decodeExternal),
     claudeWithEvents: family('otel-events:', decodeTrue),
     buildTasks: family('tasks:', decodeTasks),
+    removedSessions: family('removed:', decodeText, true),
   };
 }

@@ -30,8 +30,13 @@ export interface Store extends SessionStorage {
   loadRaw(id: string): string | null;
   /** Upserts every session of the batch, replacing its phases and warnings, in one transaction. */
   saveSessions(batch: readonly SessionWrite[]): void;
-  /** Removes a session with its phases and warnings; false when there was no such session. */
-  deleteSession(id: string): boolean;
+  /**
+   * Removes a session with its phases, warnings, test iterations, agents and log lines, and
+   * remembers its id as removed (at `atIso`); false when no such session was stored.
+   */
+  deleteSession(id: string, atIso?: string): boolean;
+  /** The ids of removed sessions. */
+  loadRemovedIds(): string[];
   countSessions(): number;
   /** Small typed values kept between restarts (offsets, links, tasks). */
   readonly state: StoredState;
@@ -124,6 +129,18 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     'SELECT raw FROM sessions WHERE id = @id',
   );
   const deleteSessionRow = db.prepare<{ id: string }>('DELETE FROM sessions WHERE id = @id');
+  // Test iterations, agents and log lines have no foreign key (they may arrive before the row).
+  const deleteRelated = ['test_iterations', 'agents', 'log_lines'].map((table) =>
+    db.prepare<{ id: string }>(`DELETE FROM ${table} WHERE session_id = @id`),
+  );
+  const state = createStateStore(db);
+  const removeAll = db.transaction((id: string, at: string) => {
+    const removed = deleteSessionRow.run({ id }).changes > 0;
+    for (const statement of deleteRelated) statement.run({ id });
+    // Remembered even when the row was never written yet (its write was still waiting).
+    state.removedSessions.set(id, at);
+    return removed;
+  });
   const countRows = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
 
   const saveAll = db.transaction((batch: readonly SessionWrite[]) => {
@@ -140,7 +157,7 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
 
   return {
     path: file,
-    state: createStateStore(db),
+    state,
     metrics: createMetricsStore(db),
     activity: createActivityStore(db),
     loadSessions() {
@@ -159,7 +176,8 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     saveSessions(batch) {
       if (batch.length > 0) saveAll(batch);
     },
-    deleteSession: (id) => deleteSessionRow.run({ id }).changes > 0,
+    deleteSession: (id, atIso = new Date().toISOString()) => removeAll(id, atIso),
+    loadRemovedIds: () => [...state.removedSessions.all().keys()],
     countSessions: () => countRows.get() ?? 0,
     close() {
       if (!db.open) return;
