@@ -180,18 +180,28 @@ export class SessionRegistry implements SessionReader {
   }
 
   /**
-   * Deletes a run (SPEC 4 `DELETE /api/sessions/:id`, `--retain-days`): from memory, from what
-   * waits to be written and from storage, remembered as removed so that its file cannot bring it
-   * back; the followers are told. Returns the run as it was, or undefined when there is none.
+   * Deletes runs (SPEC 4 `DELETE /api/sessions/:id`, `--retain-days`): from memory, from what
+   * waits to be written and from storage (one transaction), remembered as removed so that a file
+   * cannot bring one back; the followers are told. Returns the runs as they were; unknown ids are
+   * left out.
    */
-  remove(id: string): Session | undefined {
-    const entry = this.#runs.remove(id);
-    if (!entry) return undefined;
-    this.#rawCache.delete(id);
-    this.#writer.forget(id);
-    this.#store.deleteSession(id, new Date(this.#clock.now()).toISOString());
-    this.changes.emit('removed', entry.session);
-    return entry.session;
+  remove(ids: readonly string[]): Session[] {
+    const known = [...new Set(ids)].filter((id) => this.#runs.has(id));
+    if (known.length === 0) return [];
+    // Storage first: when it refuses, nothing is forgotten and nothing is half gone.
+    this.#store.deleteSessions(known, new Date(this.#clock.now()).toISOString());
+    const removed = known.map((id) => {
+      this.#rawCache.delete(id);
+      this.#writer.forget(id);
+      return this.#runs.remove(id)!.session;
+    });
+    for (const session of removed) this.changes.emit('removed', session);
+    return removed;
+  }
+
+  /** Every run, in no particular order. */
+  *all(): Generator<Session> {
+    for (const [, entry] of this.#runs.all()) yield entry.session;
   }
 
   /** Every run whose work directory is exactly `workdir`. */
@@ -249,6 +259,11 @@ export class SessionRegistry implements SessionReader {
 
   list(query: SessionQuery): SessionPage {
     return this.#runs.list(query);
+  }
+
+  /** Every run a query's filters match, in its order. */
+  matching(query: SessionQuery): Generator<Session> {
+    return this.#runs.matching(query);
   }
 
   /** Replaces a known run by what `change` makes of it (null: nothing), then writes and announces it. */

@@ -7,7 +7,7 @@
 import type { Session } from '../shared/protocol.js';
 import { contentHash } from '../shared/hash.js';
 import type { SessionTrack } from './session-rules.js';
-import { countSessions, listSessions } from './session-list.js';
+import { countSessions, listSessions, matchingSessions } from './session-list.js';
 import type { SessionCounts, SessionPage, SessionQuery } from './session-query.js';
 import { RunIndex } from './run-index.js';
 import { RunOrder } from './run-order.js';
@@ -90,8 +90,8 @@ export class RunBook {
   /** Forgets a run everywhere and remembers that it was removed. */
   remove(id: string): Entry | undefined {
     const entry = this.#entries.get(id);
-    this.#removed.add(id);
     if (!entry) return undefined;
+    this.#removed.add(id);
     this.#entries.delete(id);
     this.#index.remove(entry.session);
     this.#order.remove(id);
@@ -114,6 +114,10 @@ export class RunBook {
 
   list(query: SessionQuery): SessionPage {
     return listSessions(this.#order, query);
+  }
+
+  matching(query: SessionQuery): Generator<Session> {
+    return matchingSessions(this.#order, query);
   }
 
   get index(): RunIndex {

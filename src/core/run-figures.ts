@@ -43,6 +43,8 @@ export interface PhaseFigure {
   testIterations: number;
   /** The last span's status ("completed", "running"). */
   status: PhaseSpan['status'];
+  /** When its last span ended; null while it runs. */
+  endedAt: string | null;
 }
 
 const shownName = (name: string): string => canonicalPhase(name)?.name ?? name;
@@ -87,11 +89,13 @@ export function phaseFigures(session: Session, metrics: SessionMetrics | null): 
         costUsd: counted ? (used ? used.cost : 0) : null,
         testIterations: key === alignKey('Test') ? testIterationsOf(session) : 0,
         status: span.status,
+        endedAt: span.endedAt,
       });
       continue;
     }
     if (span.durationMs !== null) figure.durationMs = (figure.durationMs ?? 0) + span.durationMs;
     figure.status = span.status;
+    figure.endedAt = span.endedAt;
   }
   return [...byKey.values()];
 }

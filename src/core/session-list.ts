@@ -70,6 +70,15 @@ export function addToTotals(totals: SessionTotals, s: Session): void {
 /** Sums of dollars lose their last digits; cents to 1e-10 is more than any page shows. */
 const tidyUsd = (usd: number): number => Math.round(usd * 1e10) / 1e10;
 
+/** Every run that matches a query's filters, in its order (its cursor and limit are not read). */
+export function* matchingSessions(order: RunOrder, query: SessionQuery): Generator<Session> {
+  const needle = query.q?.trim().toLowerCase() ?? '';
+  const filtered = { ...query, state: query.state === 'all' ? undefined : query.state };
+  for (const session of order.walk(query.sort ?? 'updated', query.order ?? 'desc')) {
+    if (matchesQuery(session, filtered, needle)) yield session;
+  }
+}
+
 /**
  * One page of the runs that match a query, in its order; the cursor is the offset of the next
  * page. One pass over the order finds the page and the totals of every match together.
@@ -77,13 +86,9 @@ const tidyUsd = (usd: number): number => Math.round(usd * 1e10) / 1e10;
 export function listSessions(order: RunOrder, query: SessionQuery): SessionPage {
   const limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 50)));
   const offset = Math.max(0, Number.parseInt(query.cursor ?? '0', 10) || 0);
-  const needle = query.q?.trim().toLowerCase() ?? '';
-  const filtered = { ...query, state: query.state === 'all' ? undefined : query.state };
   const sessions: Session[] = [];
   const totals = emptyTotals();
-  const walk = order.walk(query.sort ?? 'updated', query.order ?? 'desc');
-  for (const session of walk) {
-    if (!matchesQuery(session, filtered, needle)) continue;
+  for (const session of matchingSessions(order, query)) {
     if (totals.runs >= offset && sessions.length < limit) sessions.push(session);
     addToTotals(totals, session);
   }

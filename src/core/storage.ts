@@ -21,10 +21,10 @@ export interface SessionStorage {
   /** The last raw phase file (or push body) stored for a session; null when none. */
   loadRaw(id: string): string | null;
   /**
-   * Removes a session with everything kept about it (phases, warnings, test iterations, agents,
-   * log lines) and remembers its id as removed, in one transaction; false when it was not stored.
+   * Removes sessions with everything kept about them (phases, warnings, test iterations, agents,
+   * log lines) and remembers their ids as removed, in one transaction; returns how many were stored.
    */
-  deleteSession(id: string, atIso: string): boolean;
+  deleteSessions(ids: readonly string[], atIso: string): number;
   /** The ids of removed sessions, so that a file still on disk cannot bring one back. */
   loadRemovedIds(): Iterable<string>;
 }

@@ -35,6 +35,8 @@ export interface Store extends SessionStorage {
    * remembers its id as removed (at `atIso`); false when no such session was stored.
    */
   deleteSession(id: string, atIso?: string): boolean;
+  /** {@link deleteSession} for many, in one transaction; returns how many were stored. */
+  deleteSessions(ids: readonly string[], atIso: string): number;
   /** The ids of removed sessions. */
   loadRemovedIds(): string[];
   countSessions(): number;
@@ -134,12 +136,15 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     db.prepare<{ id: string }>(`DELETE FROM ${table} WHERE session_id = @id`),
   );
   const state = createStateStore(db);
-  const removeAll = db.transaction((id: string, at: string) => {
-    const removed = deleteSessionRow.run({ id }).changes > 0;
-    for (const statement of deleteRelated) statement.run({ id });
-    // Remembered even when the row was never written yet (its write was still waiting).
-    state.removedSessions.set(id, at);
-    return removed;
+  const removeAll = db.transaction((ids: readonly string[], at: string) => {
+    let stored = 0;
+    for (const id of ids) {
+      stored += deleteSessionRow.run({ id }).changes;
+      for (const statement of deleteRelated) statement.run({ id });
+      // Remembered even when the row was never written yet (its write was still waiting).
+      state.removedSessions.set(id, at);
+    }
+    return stored;
   });
   const countRows = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
 
@@ -176,7 +181,8 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     saveSessions(batch) {
       if (batch.length > 0) saveAll(batch);
     },
-    deleteSession: (id, atIso = new Date().toISOString()) => removeAll(id, atIso),
+    deleteSession: (id, atIso = new Date().toISOString()) => removeAll([id], atIso) > 0,
+    deleteSessions: (ids, atIso) => (ids.length === 0 ? 0 : removeAll(ids, atIso)),
     loadRemovedIds: () => [...state.removedSessions.all().keys()],
     countSessions: () => countRows.get() ?? 0,
     close() {
