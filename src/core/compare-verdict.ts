@@ -66,7 +66,9 @@ function pairVerdict(base: ComparedRun, run: ComparedRun, totals: RunTotals): st
   else if (base.endedAt === null) head = `${base.label} is still running`;
   else head = `${run.label} and ${base.label} cannot be compared on time or cost`;
   if (running && said.length > 0 && totals.deltaDurationPercent === null) head += ` (still running)`;
-  const loops = loopWords(totals.deltaTestIterations);
+  // Two runs that never tested have no loops to weigh.
+  const tested = base.testIterations > 0 || run.testIterations > 0;
+  const loops = tested ? loopWords(totals.deltaTestIterations) : null;
   return `${head}${loops ? `; ${loops}` : ''}.`;
 }
 

@@ -13,6 +13,7 @@ import { AgentBook } from './agent-book.js';
 import { LogBook } from './log-book.js';
 import { MetricsService } from './metrics-service.js';
 import { buildPlan } from './plan.js';
+import { RunHistory } from './run-history.js';
 import type { PriceTable } from './pricing.js';
 import { SessionRegistry } from './registry.js';
 import { StallWatch } from './stall.js';
@@ -54,6 +55,8 @@ export interface Domain {
   stalls: StallWatch;
   /** A session's whole phase plan, Builder's tasks included. */
   plan(session: Session): PlanPhase[];
+  /** Comparisons, forecasts, exports, totals and deletion over every kept run. */
+  history: RunHistory;
 }
 
 /** Builds the domain and connects its parts to each other. */
@@ -79,6 +82,17 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
       agents.addSubagentUsage(sessionId, agentId, tokens, at);
   });
 
+  const plan = (session: Session) => buildPlan(session, activity.tasks(session.id));
+  const history = new RunHistory({
+    runs: registry,
+    clock,
+    metrics: (id) => metrics.metrics(id),
+    plan,
+    agents: (id) => agents.agents(id),
+    // An export carries every line the log book keeps.
+    logs: (id) => logs.tail(id, logs.maxLines),
+  });
+
   return {
     registry,
     logs,
@@ -87,6 +101,7 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     activity,
     router,
     stalls: new StallWatch(clock, stallMs ?? 600_000, [registry, agents]),
-    plan: (session) => buildPlan(session, activity.tasks(session.id)),
+    plan,
+    history,
   };
 }

@@ -174,6 +174,11 @@ export class SessionRegistry implements SessionReader {
     return this.#runs.index.latestOfProject(project);
   }
 
+  /** Every project with a run kept, in no particular order. */
+  projects(): string[] {
+    return this.#runs.index.projects();
+  }
+
   /** Every run of a project, in no particular order (forecasts learn from them). */
   runsOfProject(project: string): Session[] {
     return this.#runs.index.runsOfProject(project);

@@ -50,6 +50,11 @@ export class RunIndex {
     else this.#latestByProject.delete(session.project);
   }
 
+  /** Every project with a run, in no particular order. */
+  projects(): string[] {
+    return [...this.#byProject.keys()];
+  }
+
   /** Every run of a project, in no particular order. */
   runsOfProject(project: string): Session[] {
     return [...(this.#byProject.get(project)?.values() ?? [])];

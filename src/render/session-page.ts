@@ -23,6 +23,7 @@ import { renderPage } from './layout.js';
 import { renderLogTail } from './log-tail.js';
 import type { PageShell } from './page-shell.js';
 import { renderPlan } from './plan-table.js';
+import { forecastSlot, renderRunActions } from './run-actions.js';
 import type { PlannedPhase } from './planned-phase.js';
 import { elapsed, freshStamp } from './stamps.js';
 
@@ -206,7 +207,8 @@ export function renderSessionPage(
       <div class="session-layout">
         ${renderSessionDetail(session, rawText, now, { plan, metrics })}
         <aside class="session-side" aria-label="Agents and log">
-          ${renderAgentsPanel(session.id, agents ?? [], now)} ${renderLogTail(session.id, logs ?? [])}
+          ${forecastSlot(session)} ${renderAgentsPanel(session.id, agents ?? [], now)}
+          ${renderLogTail(session.id, logs ?? [])} ${renderRunActions(session)}
         </aside>
       </div>`,
   });

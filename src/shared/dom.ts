@@ -42,6 +42,26 @@ export const IDS = {
   logErrorsOnly: 'log-errors-only',
   /** The history-reading banner. */
   backfill: 'backfill',
+  /** The history page's filter form. */
+  historyFilters: 'history-filters',
+  /** The history page's runs, inside the form that opens a comparison of the selected ones. */
+  compareForm: 'compare-form',
+  /** That form's submit button, enabled for 2 to 10 selected runs. */
+  compareButton: 'compare-button',
+  /** How many runs are selected, and which is the baseline. */
+  compareCount: 'compare-count',
+  /** The comparison table. */
+  compareTable: 'compare-table',
+  /** The "differences only" checkbox of the comparison. */
+  diffOnly: 'diff-only',
+  /** A running session's expected finish (inside the session detail). */
+  forecast: 'forecast',
+  /** The confirmation form that deletes a run. */
+  deleteForm: 'delete-form',
+  /** Its token field, when the server has a token. */
+  deleteToken: 'delete-token',
+  /** Where it says what went wrong. */
+  deleteMessage: 'delete-message',
 } as const;
 
 /** One of the fixed element ids. */
@@ -101,6 +121,12 @@ export const DATA = {
   since: 'data-since',
   /** The connection indicator's state (in the shell). */
   conn: 'data-conn',
+  /** A run's label in a selection ("weather-app, 20 Nov 14:02"), on its checkbox. */
+  runLabel: 'data-run-label',
+  /** The API address a delete form sends `DELETE` to. */
+  deleteUrl: 'data-delete-url',
+  /** Where a page goes once its action is done. */
+  doneUrl: 'data-done-url',
 } as const;
 
 /** A data attribute by its `dataset` name. */
@@ -150,6 +176,15 @@ export const ROUTES = {
   agentsFragment: '/fragments/sessions/:id/agents',
   logsFragment: '/fragments/sessions/:id/logs',
   backfillFragment: '/fragments/backfill',
+  history: '/history',
+  compare: '/compare',
+  deleteRun: '/sessions/:id/delete',
+  forecastFragment: '/fragments/sessions/:id/forecast',
+  historyCss: '/assets/history.css',
+  historyClient: '/assets/client/history.js',
+  apiSession: '/api/sessions/:id',
+  apiExport: '/api/sessions/:id/export',
+  apiCompare: '/api/compare',
 } as const;
 
 /** The query parameters the dashboard's URLs carry. */
@@ -160,6 +195,14 @@ export const QUERY = {
   cursor: 'cursor',
   /** `tabs=1`: the list also carries the tab bar, out of band. */
   withTabs: 'tabs',
+  /** The runs of a comparison, comma-separated, the baseline first. */
+  ids: 'ids',
+  /** `json` or `csv`: an export instead of a page. */
+  format: 'format',
+  /** `diff=1`: the comparison shows only the figures in which the runs differ. */
+  diff: 'diff',
+  /** The history page's notice that a run was deleted. */
+  deleted: 'deleted',
 } as const;
 
 type Route = (typeof ROUTES)[keyof typeof ROUTES];
@@ -203,3 +246,36 @@ export const agentsFragmentPath = (sessionId: string): string => withId(ROUTES.a
 
 /** The lines of a session page's log tail (`#log-lines`, inside `#log-tail`). */
 export const logsFragmentPath = (sessionId: string): string => withId(ROUTES.logsFragment, sessionId);
+
+/** An export of a run: `json` (everything known) or `csv` (phases and metrics). */
+export const exportPath = (sessionId: string, format: 'json' | 'csv'): string =>
+  `${withId(ROUTES.apiExport, sessionId)}?${QUERY.format}=${format}`;
+
+/** A run in the API (`DELETE` removes it). */
+export const sessionApiPath = (sessionId: string): string => withId(ROUTES.apiSession, sessionId);
+
+/** The page that asks before deleting a run. */
+export const deleteRunPath = (sessionId: string): string => withId(ROUTES.deleteRun, sessionId);
+
+/** A running session's expected finish. */
+export const forecastFragmentPath = (sessionId: string): string => withId(ROUTES.forecastFragment, sessionId);
+
+/** The comparison of runs, the baseline first; with a format, its export; `diff`, differences only. */
+export function comparePath(
+  ids: readonly string[],
+  { format, diff = false }: { format?: 'json' | 'csv'; diff?: boolean } = {},
+): string {
+  let path = `${ROUTES.compare}?${QUERY.ids}=${ids.map(encodeURIComponent).join(',')}`;
+  if (format) path += `&${QUERY.format}=${format}`;
+  if (diff) path += `&${QUERY.diff}=1`;
+  return path;
+}
+
+/** The history page with its filters, sort and cursor as query parameters (empty ones left out). */
+export function historyPath(params: Readonly<Record<string, string | undefined>> = {}): string {
+  const search = Object.entries(params)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return search === '' ? ROUTES.history : `${ROUTES.history}?${search}`;
+}
