@@ -61,7 +61,14 @@ export interface Domain {
 
 /** Builds the domain and connects its parts to each other. */
 export function createDomain({ store, writer, clock, prices, freshMs, stallMs }: DomainOptions): Domain {
-  const registry = new SessionRegistry({ store, writer, clock, freshMs, stallMs });
+  const registry = new SessionRegistry({
+    store,
+    writer,
+    clock,
+    freshMs,
+    stallMs,
+    hosts: store.state.runHosts,
+  });
   const logs = new LogBook(store.activity);
   const agents = new AgentBook({ store: store.activity, registry, clock, stallMs });
   const metrics = new MetricsService({ store, registry, prices, clock, stallMs });

@@ -14,7 +14,7 @@ import { applyObservation, markStalled, projectOf, resolveIdentity, shouldApply 
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
 import { RunBook } from './run-book.js';
 import { SourceFaults, withoutWarning, withWarning } from './source-faults.js';
-import type { SessionStorage, SessionWriter } from './storage.js';
+import type { Keyed, SessionStorage, SessionWriter } from './storage.js';
 
 export interface RegistryOptions {
   store: SessionStorage;
@@ -24,6 +24,8 @@ export interface RegistryOptions {
   freshMs?: number;
   /** SPEC 2 stall window, default 10 min. */
   stallMs?: number;
+  /** Where the machine each run reported from is kept, when runs name one. */
+  hosts?: Keyed<string>;
 }
 
 /** What the registry tells those who follow it. */
@@ -50,11 +52,12 @@ export class SessionRegistry implements SessionReader {
   readonly #freshMs: number;
   readonly #stallMs: number;
   /** Every run with its track, and the indexes over them. */
-  readonly #runs = new RunBook();
+  readonly #runs: RunBook;
   readonly #faults = new SourceFaults();
   readonly #rawCache = new Lru<string, string>(RAW_CACHE_SIZE);
 
-  constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000 }: RegistryOptions) {
+  constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000, hosts }: RegistryOptions) {
+    this.#runs = new RunBook(hosts ?? null);
     this.#store = store;
     this.#writer = writer;
     this.#clock = clock;
@@ -100,6 +103,7 @@ export class SessionRegistry implements SessionReader {
       if (adopted.length > 0) next = { ...next, warnings: [...next.warnings, ...adopted] };
     }
     this.#rawCache.set(next.id, observation.raw);
+    this.#runs.noteHost(next.id, observation.record.extra);
     const changed = next !== entry?.session;
     this.#runs.remember(next, {
       dataTime: changed || !entry ? observation.dataTime : Math.max(entry.dataTime, observation.dataTime),
@@ -172,6 +176,11 @@ export class SessionRegistry implements SessionReader {
   /** The most recent run of a project (see {@link isLaterRun}), without scanning every session. */
   latestOfProject(project: string): Session | undefined {
     return this.#runs.index.latestOfProject(project);
+  }
+
+  /** Every machine a kept run reported from, in no particular order. */
+  hosts(): string[] {
+    return this.#runs.hosts();
   }
 
   /** Every project with a run kept, in no particular order. */

@@ -11,6 +11,8 @@ import { countSessions, listSessions, matchingSessions } from './session-list.js
 import type { SessionCounts, SessionPage, SessionQuery } from './session-query.js';
 import { RunIndex } from './run-index.js';
 import { RunOrder } from './run-order.js';
+import { hostOf } from './run-hosts.js';
+import type { Keyed } from './storage.js';
 
 /** What is tracked about a run besides its content. */
 export interface Entry extends SessionTrack {
@@ -31,10 +33,20 @@ export class RunBook {
   readonly #order = new RunOrder();
   /** Runs deleted or pruned: a file still on disk must not bring one back. */
   readonly #removed = new Set<string>();
+  /** The machine each run reported from, when it named one. */
+  readonly #hosts = new Map<string, string>();
+  readonly #hostOf = (id: string) => this.#hosts.get(id);
+  readonly #storedHosts: Keyed<string> | null;
 
-  /** Restores stored runs (sorted once, when first listed) and the ids of removed ones. */
+  /** `hosts` keeps the machine each run reported from between restarts. */
+  constructor(hosts: Keyed<string> | null) {
+    this.#storedHosts = hosts;
+  }
+
+  /** Restores stored runs (sorted once, when first listed), the ids of removed ones and hosts. */
   load(sessions: Iterable<Session>, removed: Iterable<string>, now: number): void {
     for (const id of removed) this.#removed.add(id);
+    for (const [id, host] of this.#storedHosts?.all() ?? []) this.#hosts.set(id, host);
     const loaded: Session[] = [];
     for (const session of sessions) {
       const updated = Date.parse(session.updatedAt);
@@ -93,6 +105,7 @@ export class RunBook {
     if (!entry) return undefined;
     this.#removed.add(id);
     this.#entries.delete(id);
+    this.#hosts.delete(id);
     this.#index.remove(entry.session);
     this.#order.remove(id);
     return entry;
@@ -113,11 +126,24 @@ export class RunBook {
   }
 
   list(query: SessionQuery): SessionPage {
-    return listSessions(this.#order, query);
+    return listSessions(this.#order, query, this.#hostOf);
   }
 
   matching(query: SessionQuery): Generator<Session> {
-    return matchingSessions(this.#order, query);
+    return matchingSessions(this.#order, query, this.#hostOf);
+  }
+
+  /** Records the machine a run reported from, when its phase record names one. */
+  noteHost(id: string, extra: Readonly<Record<string, unknown>>): void {
+    const host = hostOf(extra);
+    if (host === null || this.#hosts.get(id) === host) return;
+    this.#hosts.set(id, host);
+    this.#storedHosts?.set(id, host);
+  }
+
+  /** Every machine a kept run reported from. */
+  hosts(): string[] {
+    return [...new Set(this.#hosts.values())];
   }
 
   get index(): RunIndex {

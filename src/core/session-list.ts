@@ -40,9 +40,13 @@ function haystack(s: Session): string {
   return text;
 }
 
+/** The machine a run reported from, when known. */
+export type HostOf = (id: string) => string | undefined;
+
 /** Whether a run matches every filter of a query. */
-export function matchesQuery(s: Session, query: SessionQuery, needle: string): boolean {
+export function matchesQuery(s: Session, query: SessionQuery, needle: string, hostOf?: HostOf): boolean {
   if (query.state !== undefined && !matchesState(s, query.state)) return false;
+  if (query.host !== undefined && hostOf?.(s.id)?.toLowerCase() !== query.host.toLowerCase()) return false;
   if (query.project !== undefined && s.project !== query.project) return false;
   if (query.source !== undefined && s.source !== query.source) return false;
   if (query.from !== undefined || query.to !== undefined) {
@@ -71,11 +75,11 @@ export function addToTotals(totals: SessionTotals, s: Session): void {
 const tidyUsd = (usd: number): number => Math.round(usd * 1e10) / 1e10;
 
 /** Every run that matches a query's filters, in its order (its cursor and limit are not read). */
-export function* matchingSessions(order: RunOrder, query: SessionQuery): Generator<Session> {
+export function* matchingSessions(order: RunOrder, query: SessionQuery, hostOf?: HostOf): Generator<Session> {
   const needle = query.q?.trim().toLowerCase() ?? '';
   const filtered = { ...query, state: query.state === 'all' ? undefined : query.state };
   for (const session of order.walk(query.sort ?? 'updated', query.order ?? 'desc')) {
-    if (matchesQuery(session, filtered, needle)) yield session;
+    if (matchesQuery(session, filtered, needle, hostOf)) yield session;
   }
 }
 
@@ -83,12 +87,12 @@ export function* matchingSessions(order: RunOrder, query: SessionQuery): Generat
  * One page of the runs that match a query, in its order; the cursor is the offset of the next
  * page. One pass over the order finds the page and the totals of every match together.
  */
-export function listSessions(order: RunOrder, query: SessionQuery): SessionPage {
+export function listSessions(order: RunOrder, query: SessionQuery, hostOf?: HostOf): SessionPage {
   const limit = Math.max(1, Math.min(500, Math.floor(query.limit ?? 50)));
   const offset = Math.max(0, Number.parseInt(query.cursor ?? '0', 10) || 0);
   const sessions: Session[] = [];
   const totals = emptyTotals();
-  for (const session of matchingSessions(order, query)) {
+  for (const session of matchingSessions(order, query, hostOf)) {
     if (totals.runs >= offset && sessions.length < limit) sessions.push(session);
     addToTotals(totals, session);
   }

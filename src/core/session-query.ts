@@ -31,6 +31,8 @@ export interface SessionQuery {
   to?: number;
   /** Where the run's data came from. */
   source?: SessionSource;
+  /** The machine the run reported from (case-insensitive), for runs that named one. */
+  host?: string;
 }
 
 /** Totals of every run a query matches (not only of the page shown). */

@@ -75,6 +75,8 @@ export interface Keyed<T> {
   /** The stored value; null when unset or when what is stored is no longer readable. */
   get(key: string): T | null;
   set(key: string, value: T): void;
+  /** Forgets a key (nothing happens when it is not set). */
+  delete(key: string): void;
   /** Every value of the family, for restoring it whole at start. */
   all(): Map<string, T>;
 }
@@ -95,4 +97,6 @@ export interface StateStorage {
   readonly claudeWithEvents: Keyed<true>;
   /** Builder's parallel tasks per buildcast session. */
   readonly buildTasks: Keyed<BuildTask[]>;
+  /** The machine a run reported from, when its phase file or push named one. */
+  readonly runHosts: Keyed<string>;
 }

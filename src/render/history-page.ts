@@ -18,12 +18,18 @@ import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import type { PageShell } from './page-shell.js';
 import { renderRunTotals } from './run-totals-chart.js';
+import {
+  orderOf,
+  renderFilters,
+  sortOf,
+  viewParams,
+  type FilterView,
+  type HistoryParams,
+} from './history-filters.js';
 
-/** The filter and sort parameters, as given (so the form shows what was asked). */
-export type HistoryParams = Readonly<Record<string, string | undefined>>;
+export type { HistoryParams };
 
-export interface HistoryView {
-  params: HistoryParams;
+export interface HistoryView extends FilterView {
   /** The runs that match, or null when the query could not be read. */
   page: SessionPage | null;
   totals: RunTotalsReport | null;
@@ -31,116 +37,8 @@ export interface HistoryView {
   problem: string | null;
   /** How many runs are stored in all (an empty history says so). */
   stored: number;
-  /** Known project names, for the project filter. */
-  projects: readonly string[];
   /** A run just deleted, to say so. */
   deleted: string | null;
-}
-
-const SORTS: ReadonlyArray<[string, string]> = [
-  ['started', 'Started'],
-  ['duration', 'Duration'],
-  ['tokens', 'Tokens'],
-  ['cost', 'Cost'],
-  ['iterations', 'Test iterations'],
-];
-const STATES: ReadonlyArray<[string, string]> = [
-  ['', 'Any outcome'],
-  ['completed', 'Completed'],
-  ['failed', 'Failed'],
-  ['active', 'Running or stalled'],
-  ['running', 'Running'],
-  ['stalled', 'Stalled'],
-];
-const SOURCES: ReadonlyArray<[string, string]> = [
-  ['', 'Any source'],
-  ['live', 'Live file'],
-  ['push', 'Push'],
-  ['checkpoint', 'Checkpoint'],
-  ['transcript', 'Transcript'],
-  ['otel', 'OpenTelemetry'],
-];
-/** Parameters that make up a view (the cursor is where in it). */
-const VIEW_PARAMS = ['q', 'state', 'project', 'from', 'to', 'source', 'sort', 'order'] as const;
-
-const sortOf = (params: HistoryParams) => params['sort'] || 'started';
-const orderOf = (params: HistoryParams) => (params['order'] === 'asc' ? 'asc' : 'desc');
-
-function viewParams(params: HistoryParams, changes: Record<string, string | undefined> = {}) {
-  const out: Record<string, string | undefined> = {};
-  for (const name of VIEW_PARAMS) out[name] = params[name];
-  return { ...out, ...changes };
-}
-
-function options(list: ReadonlyArray<[string, string]>, chosen: string | undefined): SafeHtml[] {
-  return list.map(
-    ([value, label]) =>
-      html`<option value="${value}" ${value === (chosen ?? '') && 'selected'}>${label}</option>`,
-  );
-}
-
-function filters(view: HistoryView): SafeHtml {
-  const p = view.params;
-  return html`<form
-    id="${IDS.historyFilters}"
-    class="history-filters"
-    method="get"
-    action="${ROUTES.history}"
-    role="search"
-  >
-    <label class="field field-wide"
-      >Search <input type="search" name="q" value="${p['q'] ?? ''}" placeholder="project, phase, task text"
-    /></label>
-    <label class="field"
-      >Outcome
-      <select name="state">
-        ${options(STATES, p['state'])}
-      </select></label
-    >
-    <label class="field"
-      >Project
-      <input
-        type="text"
-        name="project"
-        value="${p['project'] ?? ''}"
-        list="history-projects"
-        placeholder="any"
-      />
-      <datalist id="history-projects">
-        ${view.projects.map((name) => html`<option value="${name}"></option>`)}
-      </datalist>
-    </label>
-    <label class="field">From <input type="date" name="from" value="${p['from'] ?? ''}" /></label>
-    <label class="field">To <input type="date" name="to" value="${p['to'] ?? ''}" /></label>
-    <label class="field"
-      >Source
-      <select name="source">
-        ${options(SOURCES, p['source'])}
-      </select></label
-    >
-    <label class="field"
-      >Sort by
-      <select name="sort">
-        ${options(SORTS, sortOf(p))}
-      </select></label
-    >
-    <label class="field"
-      >Order
-      <select name="order">
-        ${options(
-          [
-            ['desc', 'Largest / newest first'],
-            ['asc', 'Smallest / oldest first'],
-          ],
-          orderOf(p),
-        )}
-      </select>
-    </label>
-    <div class="filter-actions">
-      <button type="submit">Show</button>
-      <a class="button-link" href="${ROUTES.history}">Clear</a>
-    </div>
-  </form>`;
 }
 
 function summary(totals: SessionTotals): SafeHtml {
@@ -291,7 +189,7 @@ export function renderHistoryPage(shell: PageShell, view: HistoryView): SafeHtml
       <div class="history-page">
         <p class="crumbs"><a href="/">← Dashboard</a></p>
         <h1>History</h1>
-        ${notice} ${filters(view)} ${body}
+        ${notice} ${renderFilters(view)} ${body}
       </div>`,
   });
 }

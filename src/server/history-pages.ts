@@ -30,6 +30,7 @@ export interface HistoryReader {
   get(id: string): Session | undefined;
   list(query: SessionQuery): SessionPage;
   projects(): string[];
+  hosts(): string[];
   readonly size: number;
 }
 
@@ -44,7 +45,7 @@ export interface HistoryPageDeps {
 
 /** Runs per history page. */
 export const HISTORY_PAGE_SIZE = 50;
-const PARAMS = ['q', 'state', 'project', 'from', 'to', 'source', 'sort', 'order', 'cursor'] as const;
+const PARAMS = ['q', 'state', 'project', 'from', 'to', 'source', 'host', 'sort', 'order', 'cursor'] as const;
 
 function sendHtml(c: Context, markup: SafeHtml, status: 200 | 400 | 404 = 200): Response {
   return c.body(markup.toString(), status, {
@@ -73,8 +74,9 @@ export function createHistoryPages({
     const deleted = c.req.query(QUERY.deleted) || null;
     const base = { params: params as HistoryParams, stored: reader.size, deleted };
     const projects = reader.projects().sort();
+    const hosts = reader.hosts().sort();
     if (!parsed.ok) {
-      const view = { ...base, page: null, totals: null, problem: parsed.problem, projects };
+      const view = { ...base, page: null, totals: null, problem: parsed.problem, projects, hosts };
       return sendHtml(c, renderHistoryPage(shell, view), 400);
     }
     const query: SessionQuery = { sort: 'started', ...parsed.query, limit: HISTORY_PAGE_SIZE };
@@ -84,6 +86,7 @@ export function createHistoryPages({
       totals: history.totals(query),
       problem: null,
       projects,
+      hosts,
     };
     return sendHtml(c, renderHistoryPage(shell, view));
   });

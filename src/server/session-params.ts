@@ -2,7 +2,7 @@
  * @module
  * The query of `GET /api/sessions` and of the history page (SPEC 4), read once at the edge into
  * a typed `SessionQuery`: `state`, `project`, `q`, `limit`, `cursor`, `sort`, `order`, `from`,
- * `to` and `source`. A bad value is a problem naming the parameter, never a guess; empty values
+ * `to`, `source` and `host`. A bad value is a problem naming the parameter, never a guess; empty values
  * mean "not given", as an HTML form sends them.
  */
 import type { SessionSource, SessionState } from '../shared/protocol.js';
@@ -95,6 +95,8 @@ export function parseSessionQuery(value: QueryValue): QueryParse {
   if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
     return bad('from must come before to');
   }
+  const host = value('host');
+  if (host !== undefined) query.host = host;
   const source = value('source');
   if (source !== undefined) {
     if (!oneOf(SOURCES, source)) return bad(`source must be one of ${SOURCES.join(', ')}, not "${source}"`);

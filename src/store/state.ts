@@ -56,6 +56,7 @@ export function createStateStore(db: Database.Database): StoredState {
   const upsert = db.prepare<{ key: string; value: string }>(
     'INSERT INTO kv (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
+  const remove = db.prepare<{ key: string }>('DELETE FROM kv WHERE key = @key');
   const selectPrefix = db.prepare<{ prefix: string }, { key: string; value: string }>(
     'SELECT key, value FROM kv WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
   );
@@ -78,6 +79,9 @@ export function createStateStore(db: Database.Database): StoredState {
       set(key, value) {
         upsert.run({ key: prefix + key, value: plain ? String(value) : JSON.stringify(value) });
       },
+      delete(key) {
+        remove.run({ key: prefix + key });
+      },
       all() {
         const values = new Map<string, T>();
         for (const { key, value } of selectPrefix.iterate({ prefix })) {
@@ -97,5 +101,6 @@ export function createStateStore(db: Database.Database): StoredState {
     claudeWithEvents: family('otel-events:', decodeTrue),
     buildTasks: family('tasks:', decodeTasks),
     removedSessions: family('removed:', decodeText, true),
+    runHosts: family('host:', decodeText, true),
   };
 }

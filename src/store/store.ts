@@ -141,6 +141,7 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     for (const id of ids) {
       stored += deleteSessionRow.run({ id }).changes;
       for (const statement of deleteRelated) statement.run({ id });
+      state.runHosts.delete(id);
       // Remembered even when the row was never written yet (its write was still waiting).
       state.removedSessions.set(id, at);
     }

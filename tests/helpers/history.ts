@@ -23,6 +23,8 @@ export interface PushedRun {
   phases: PushedPhase[];
   /** Still in its last phase: no completion is pushed. */
   running?: boolean;
+  /** The machine it reports from, sent as `host` in every push. */
+  host?: string;
 }
 
 /** The id buildcast gives a run (SPEC 1.1): project plus compact start time. */
@@ -59,9 +61,10 @@ export const RUN_B: PushedRun = {
   ],
 };
 
-/** 140 minutes with a Screenshot phase the others lack, 130,000 tokens ($0.39), four iterations. */
+/** 140 minutes with a Screenshot phase the others lack, 130,000 tokens ($0.39), four iterations, on a CI runner. */
 export const RUN_C: PushedRun = {
   project: 'weather-app',
+  host: 'ci-runner-7',
   startedAt: '2026-11-14T10:00:00Z',
   testIterations: 4,
   phases: [
@@ -104,7 +107,12 @@ export async function pushRun(server: ServerHandle, clock: FakeClock, run: Pushe
   const start = Date.parse(run.startedAt);
   let at = start;
   const done: string[] = [];
-  const base = { session_id: run.project, started_at: run.startedAt, workdir };
+  const base = {
+    session_id: run.project,
+    started_at: run.startedAt,
+    workdir,
+    ...(run.host ? { host: run.host } : {}),
+  };
   for (const [name, number] of run.phases) {
     clock.advance(at - clock.now());
     const iterations = done.includes('Test') || name === 'Test' ? run.testIterations : 0;

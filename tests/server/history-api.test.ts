@@ -219,6 +219,9 @@ describe('history API', () => {
     expect(await ids('sort=iterations&order=desc')).toEqual([C, A, B]);
     expect(await ids('sort=started&from=2026-11-11&to=2026-11-14')).toEqual([C, B]);
     expect(await ids('sort=cost&order=asc&to=2026-11-12')).toEqual([B, A]);
+    // Only C named its machine; the filter ignores case as host names do.
+    expect(await ids('host=CI-Runner-7')).toEqual([C]);
+    expect(await ids('host=elsewhere')).toEqual([]);
     const page = await json<Page>('/api/sessions?state=completed&project=weather-app&source=push');
     expect(page.total).toBe(3);
     expect(page.totals).toEqual({

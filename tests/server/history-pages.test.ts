@@ -68,6 +68,9 @@ describe('history pages', () => {
     expect(list.body).toContain('Tokens and cost by day and project');
     expect(list.body).toContain('data-period="2026-11-12"');
     expect(list.body).toContain('data-project="weather-app"');
+    expect(list.body).toContain('<option value="ci-runner-7"></option>');
+    const onHost = await page('/history?host=ci-runner-7');
+    expect([...onHost.body.matchAll(/name="ids"\s+value="([^"]+)"/g)].map((m) => m[1])).toEqual([C]);
     expect(text(await (await fetch(`${server.url}/history?q=nothing-like-this`)).text())).toContain(
       'No runs match these filters.',
     );
