@@ -5,7 +5,7 @@
  */
 
 /** Scenario names, in the order they run. */
-export const SCENARIOS = ['latency', 'push', 'storage', 'transcripts', 'soak'] as const;
+export const SCENARIOS = ['latency', 'push', 'storage', 'transcripts', 'history', 'soak'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -34,7 +34,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--soak SECONDS] [--sessions N] [--clients M] [--debounce MS] [scenario...]
 
-Scenarios: latency push storage transcripts (the default run), soak (only when named or with --soak).
+Scenarios: latency push storage transcripts history (the default run), soak (only when named or with --soak).
   --quick          a short pass (about a minute and a half) with the same sizes
   --soak SECONDS   also run the soak for SECONDS
   --sessions N     live sessions in latency and soak (default 200)
@@ -90,7 +90,7 @@ export function parseOptions(argv: readonly string[]): OptionsResult {
 
   const soakGiven = numbers.get('--soak');
   const wanted = new Set<ScenarioName>(
-    named.length > 0 ? named : ['latency', 'push', 'storage', 'transcripts'],
+    named.length > 0 ? named : ['latency', 'push', 'storage', 'transcripts', 'history'],
   );
   if (soakGiven !== undefined) wanted.add('soak');
   return {

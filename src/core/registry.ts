@@ -13,6 +13,7 @@ import type { PhaseObservation, SourceFault } from '../collector/types.js';
 import { applyObservation, markStalled, projectOf, resolveIdentity, shouldApply } from './session-rules.js';
 import type { SessionCounts, SessionPage, SessionQuery, SessionReader } from './session-query.js';
 import { RunBook } from './run-book.js';
+import type { RunTotalsReport } from './run-totals.js';
 import { SourceFaults, withoutWarning, withWarning } from './source-faults.js';
 import type { Keyed, SessionStorage, SessionWriter } from './storage.js';
 
@@ -275,9 +276,9 @@ export class SessionRegistry implements SessionReader {
     return this.#runs.list(query);
   }
 
-  /** Every run a query's filters match, in its order. */
-  matching(query: SessionQuery): Generator<Session> {
-    return this.#runs.matching(query);
+  /** Tokens and cost by day and project of every run a query's filters match. */
+  totals(query: SessionQuery): RunTotalsReport {
+    return this.#runs.totals(query);
   }
 
   /** Replaces a known run by what `change` makes of it (null: nothing), then writes and announces it. */

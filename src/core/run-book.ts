@@ -7,7 +7,8 @@
 import type { Session } from '../shared/protocol.js';
 import { contentHash } from '../shared/hash.js';
 import type { SessionTrack } from './session-rules.js';
-import { countSessions, listSessions, matchingSessions } from './session-list.js';
+import { countStates, listSessions, matchingRows } from './session-list.js';
+import { TotalsBuilder, type RunTotalsReport } from './run-totals.js';
 import type { SessionCounts, SessionPage, SessionQuery } from './session-query.js';
 import { RunIndex } from './run-index.js';
 import { RunOrder } from './run-order.js';
@@ -122,15 +123,28 @@ export class RunBook {
   }
 
   counts(): SessionCounts {
-    return countSessions(this.#order.walk('updated', 'desc'));
+    return countStates(this.#order.stateCounts());
   }
 
   list(query: SessionQuery): SessionPage {
     return listSessions(this.#order, query, this.#hostOf);
   }
 
-  matching(query: SessionQuery): Generator<Session> {
-    return matchingSessions(this.#order, query, this.#hostOf);
+  /** Tokens and cost by day and project of every run the query's filters match, within its range. */
+  totals(query: SessionQuery): RunTotalsReport {
+    const order = this.#order;
+    const c = order.columns;
+    const builder = new TotalsBuilder();
+    const known = (n: number) => (n === n ? n : null);
+    const visit = (row: number) =>
+      builder.add(
+        order.projectName(c.project[row]!),
+        c.started[row]!,
+        known(c.tokens[row]!),
+        known(c.cost[row]!),
+      );
+    matchingRows(order, { ...query, sort: undefined }, visit, this.#hostOf);
+    return builder.report({ from: query.from, to: query.to });
   }
 
   /** Records the machine a run reported from, when its phase record names one. */

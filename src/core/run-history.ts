@@ -11,14 +11,15 @@ import type { Clock } from '../shared/clock.js';
 import { compareRuns, MAX_COMPARED, MIN_COMPARED, type Comparison } from './compare.js';
 import { forecastRun, type ForecastResult } from './forecast.js';
 import { runExportJson, type RunExport } from './run-export.js';
-import { runTotals, type RunTotalsReport } from './run-totals.js';
+import type { RunTotalsReport } from './run-totals.js';
 import type { SessionQuery } from './session-query.js';
 
 /** What history needs of the registry. */
 export interface HistoryRuns {
   get(id: string): Session | undefined;
   runsOfProject(project: string): Session[];
-  matching(query: SessionQuery): Iterable<Session>;
+  /** Tokens and cost by day and project of the runs a query's filters match. */
+  totals(query: SessionQuery): RunTotalsReport;
   remove(ids: readonly string[]): Session[];
   raw(id: string): string | null;
 }
@@ -105,10 +106,7 @@ export class RunHistory {
 
   /** Tokens and cost by period and project of every run the query's filters match. */
   totals(query: SessionQuery): RunTotalsReport {
-    return runTotals(this.#o.runs.matching({ ...query, sort: undefined }), {
-      from: query.from,
-      to: query.to,
-    });
+    return this.#o.runs.totals(query);
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
  * @module
- * Every run kept in each order the history can be sorted by (SPEC 4 `GET /api/sessions?sort=`),
- * so a listing of 100,000 stored runs walks an order that is already there instead of sorting
- * them all on each request. A change moves one run within each order (two binary searches, and
- * a splice only when its key changed); the whole set is sorted once, after a restart.
+ * Every kept run as a row of a small column table, and the table in each order the history can be
+ * sorted by (SPEC 4 `GET /api/sessions?sort=`), so that listing, filtering and adding up 100,000
+ * runs reads packed numbers instead of sorting or parsing anything per request (SPEC 8: under
+ * 50 ms). A run has a fixed row; each order is a permutation of rows. A change rewrites the run's
+ * row and moves it within an order only when that order's key changed (a binary search and one
+ * block copy). After a restart the orders are sorted once.
  */
-import type { Session } from '../shared/protocol.js';
+import type { Session, SessionSource, SessionState } from '../shared/protocol.js';
 import { runDurationMs } from './run-figures.js';
 
 /** The orders `GET /api/sessions` takes as `sort=`. */
@@ -18,156 +20,277 @@ const KEYS: readonly RunOrderKey[] = ['updated', ...RUN_SORTS];
 
 export type SortDirection = 'asc' | 'desc';
 
-/** A run with its sort keys worked out once; null keys sort last in either direction. */
-interface Slot {
-  readonly id: string;
-  readonly session: Session;
-  readonly updated: number | null;
-  readonly started: number | null;
-  readonly duration: number | null;
-  readonly tokens: number | null;
-  readonly cost: number | null;
-  readonly iterations: number | null;
+/** States and sources as small numbers, in the table's `state` and `source` columns. */
+export const STATE_CODES: readonly SessionState[] = ['running', 'completed', 'failed', 'stalled'];
+export const SOURCE_CODES: readonly SessionSource[] = ['live', 'push', 'checkpoint', 'transcript', 'otel'];
+
+/** The columns a filter reads, by row. Unknown figures are NaN; they sort last either way. */
+export interface RunColumns {
+  readonly updated: Float64Array;
+  readonly started: Float64Array;
+  readonly duration: Float64Array;
+  readonly tokens: Float64Array;
+  readonly cost: Float64Array;
+  readonly iterations: Float64Array;
+  readonly state: Uint8Array;
+  readonly source: Uint8Array;
+  /** The project's code (see {@link RunOrder.projectCode}). */
+  readonly project: Int32Array;
 }
 
-const time = (iso: string): number | null => {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-};
+const time = (iso: string | null): number => (iso === null ? Number.NaN : Date.parse(iso));
+const known = (value: number | null): number => (value === null ? Number.NaN : value);
 
-function slotOf(session: Session): Slot {
-  return {
-    id: session.id,
-    session,
-    updated: time(session.updatedAt),
-    started: time(session.startedAt),
-    duration: runDurationMs(session),
-    tokens: session.tokensTotal,
-    cost: session.costUsd,
-    iterations: session.testIteration,
-  };
-}
-
-/** Ascending by key, nulls after every value, ties by id: a total order, so positions are exact. */
-function compare(a: Slot, b: Slot, key: RunOrderKey): number {
-  const x = a[key];
-  const y = b[key];
-  if (x !== y) {
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return x < y ? -1 : 1;
-  }
-  return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
-}
-
-/** The first position whose slot does not sort before `slot`. */
-function lowerBound(list: readonly Slot[], slot: Slot, key: RunOrderKey): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(list[mid]!, slot, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first position holding a null key (the end of the runs that have one). */
-function firstNull(list: readonly Slot[], key: RunOrderKey): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]![key] !== null) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** What a run's search box text is: everything it can be found by, lower-cased once. */
+function searchText(s: Session): string {
+  return [s.project, s.id, s.currentPhase, s.activity, s.progressDetail, s.workdir]
+    .filter((part): part is string => part !== null)
+    .join('\n')
+    .toLowerCase();
 }
 
 export class RunOrder {
-  readonly #slots = new Map<string, Slot>();
-  readonly #lists = new Map<RunOrderKey, Slot[]>(KEYS.map((key) => [key, []]));
-  /** False after a bulk load: the lists are rebuilt and sorted once, on the next read. */
-  #sorted = true;
+  #capacity = 0;
+  #count = 0;
+  #columns: RunColumns = RunOrder.#allocate(0);
+  /** Row → run, id and search text; a freed row holds nothing until it is taken again. */
+  #sessions: (Session | undefined)[] = [];
+  #ids: string[] = [];
+  #search: string[] = [];
+  readonly #rowOf = new Map<string, number>();
+  readonly #free: number[] = [];
+  readonly #projects = new Map<string, number>();
+  readonly #projectNames: string[] = [];
+  /** Per order, the rows ascending by key then id, in the first `#count` places. */
+  #orders = new Map<RunOrderKey, Int32Array>(KEYS.map((key) => [key, new Int32Array(0)]));
+  /** Runs per state code, for the dashboard's tab counts. */
+  readonly #stateCounts = new Int32Array(STATE_CODES.length);
+
+  static #allocate(size: number): RunColumns {
+    return {
+      updated: new Float64Array(size),
+      started: new Float64Array(size),
+      duration: new Float64Array(size),
+      tokens: new Float64Array(size),
+      cost: new Float64Array(size),
+      iterations: new Float64Array(size),
+      state: new Uint8Array(size),
+      source: new Uint8Array(size),
+      project: new Int32Array(size),
+    };
+  }
 
   /** How many runs are kept. */
   get size(): number {
-    return this.#slots.size;
+    return this.#count;
+  }
+
+  /** The columns as they are now (a later growth replaces them; read them per query). */
+  get columns(): RunColumns {
+    return this.#columns;
+  }
+
+  /** The code of a project, or -1 when no kept run ever had it. */
+  projectCode(project: string): number {
+    return this.#projects.get(project) ?? -1;
+  }
+
+  projectName(code: number): string {
+    return this.#projectNames[code] ?? '';
+  }
+
+  session(row: number): Session {
+    return this.#sessions[row]!;
+  }
+
+  search(row: number): string {
+    return this.#search[row]!;
+  }
+
+  /** Runs in each state, by state code. */
+  stateCounts(): Readonly<Int32Array> {
+    return this.#stateCounts;
   }
 
   /** Records a run's new state (or a new run). */
   put(session: Session): void {
-    const before = this.#slots.get(session.id);
-    if (before?.session === session) return;
-    const slot = slotOf(session);
-    this.#slots.set(session.id, slot);
-    if (!this.#sorted) return;
-    for (const [key, list] of this.#lists) {
-      if (before) {
-        const at = lowerBound(list, before, key);
-        if (before[key] === slot[key]) {
-          list[at] = slot;
-          continue;
-        }
-        list.splice(at, 1);
-      }
-      list.splice(lowerBound(list, slot, key), 0, slot);
+    const row = this.#rowOf.get(session.id);
+    if (row !== undefined && this.#sessions[row] === session) return;
+    if (row === undefined) {
+      const fresh = this.#take(session.id);
+      this.#write(fresh, session);
+      for (const [key, order] of this.#orders) this.#insert(order, fresh, key);
+      this.#count++;
+      return;
     }
+    this.#stateCounts[this.#columns.state[row]!]!--;
+    const before = KEYS.map((key) => this.#columns[key][row]!);
+    const positions = KEYS.map((key) => this.#lowerBound(this.#orders.get(key)!, row, key));
+    this.#write(row, session);
+    KEYS.forEach((key, k) => {
+      const value = this.#columns[key][row]!;
+      if (value === before[k] || (Number.isNaN(value) && Number.isNaN(before[k]!))) return;
+      const order = this.#orders.get(key)!;
+      order.copyWithin(positions[k]!, positions[k]! + 1, this.#count);
+      this.#count--;
+      this.#insert(order, row, key);
+      this.#count++;
+    });
   }
 
-  /** Records many runs at once (a restart): sorted once, when first read. */
+  /** Records many runs at once (a restart), then sorts every order once. */
   load(sessions: Iterable<Session>): void {
-    for (const session of sessions) this.#slots.set(session.id, slotOf(session));
-    this.#sorted = false;
+    for (const session of sessions) {
+      let row = this.#rowOf.get(session.id);
+      if (row === undefined) {
+        row = this.#take(session.id);
+        this.#count++;
+      } else {
+        this.#stateCounts[this.#columns.state[row]!]!--;
+      }
+      this.#write(row, session);
+    }
+    for (const key of KEYS) {
+      const rows = new Int32Array(this.#capacity);
+      let n = 0;
+      for (const row of this.#rowOf.values()) rows[n++] = row;
+      rows.subarray(0, n).sort((a, b) => this.#compare(a, b, key));
+      this.#orders.set(key, rows);
+    }
   }
 
   /** Forgets a run; false when it was not kept. */
   remove(id: string): boolean {
-    const before = this.#slots.get(id);
-    if (!before) return false;
-    this.#slots.delete(id);
-    if (!this.#sorted) return true;
-    for (const [key, list] of this.#lists) list.splice(lowerBound(list, before, key), 1);
+    const row = this.#rowOf.get(id);
+    if (row === undefined) return false;
+    for (const [key, order] of this.#orders) {
+      const at = this.#lowerBound(order, row, key);
+      order.copyWithin(at, at + 1, this.#count);
+    }
+    this.#count--;
+    this.#stateCounts[this.#columns.state[row]!]!--;
+    this.#rowOf.delete(id);
+    this.#sessions[row] = undefined;
+    this.#search[row] = '';
+    this.#free.push(row);
     return true;
   }
 
   /**
-   * The runs in an order, lazily: descending walks the runs that have the key from the largest
-   * down (ties by id, last first), ascending from the smallest up; either way runs without the
-   * key come last.
+   * Visits rows in an order until `visit` returns false: descending from the largest key down
+   * (ties by id, last first), ascending from the smallest up; runs without the key last either way.
    */
-  *walk(key: RunOrderKey, direction: SortDirection): Generator<Session> {
-    const list = this.#list(key);
-    const nulls = firstNull(list, key);
+  scan(key: RunOrderKey, direction: SortDirection, visit: (row: number) => boolean | void): void {
+    const order = this.#orders.get(key)!;
+    const column = this.#columns[key];
+    const count = this.#count;
     if (direction === 'asc') {
-      for (let i = 0; i < list.length; i++) yield list[i]!.session;
+      for (let i = 0; i < count; i++) if (visit(order[i]!) === false) return;
       return;
     }
-    for (let i = nulls - 1; i >= 0; i--) yield list[i]!.session;
-    for (let i = list.length - 1; i >= nulls; i--) yield list[i]!.session;
+    // The runs with the key end where the first NaN is (NaNs sort after every number).
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number.isNaN(column[order[mid]!]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (visit(order[i]!) === false) return;
+    for (let i = count - 1; i >= lo; i--) if (visit(order[i]!) === false) return;
   }
 
   /** The first `limit` runs of an order. */
   first(key: RunOrderKey, direction: SortDirection, limit: number): Session[] {
     const out: Session[] = [];
     if (limit <= 0) return out;
-    for (const session of this.walk(key, direction)) {
-      out.push(session);
-      if (out.length >= limit) break;
-    }
+    this.scan(key, direction, (row) => {
+      out.push(this.#sessions[row]!);
+      return out.length < limit;
+    });
     return out;
   }
 
-  #list(key: RunOrderKey): Slot[] {
-    if (!this.#sorted) {
-      const all = [...this.#slots.values()];
-      for (const k of KEYS)
-        this.#lists.set(
-          k,
-          [...all].sort((a, b) => compare(a, b, k)),
-        );
-      this.#sorted = true;
+  /** Ascending by key, NaN after every number, ties by id: a total order, so positions are exact. */
+  #compare(a: number, b: number, key: RunOrderKey): number {
+    const column = this.#columns[key];
+    const x = column[a]!;
+    const y = column[b]!;
+    if (x !== y) {
+      const xn = Number.isNaN(x);
+      const yn = Number.isNaN(y);
+      if (!(xn && yn)) {
+        if (xn) return 1;
+        if (yn) return -1;
+        return x < y ? -1 : 1;
+      }
     }
-    return this.#lists.get(key)!;
+    const p = this.#ids[a]!;
+    const q = this.#ids[b]!;
+    return p === q ? 0 : p < q ? -1 : 1;
+  }
+
+  /** The first position in `order` whose row does not sort before `row`. */
+  #lowerBound(order: Int32Array, row: number, key: RunOrderKey): number {
+    let lo = 0;
+    let hi = this.#count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#compare(order[mid]!, row, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  #insert(order: Int32Array, row: number, key: RunOrderKey): void {
+    const at = this.#lowerBound(order, row, key);
+    order.copyWithin(at + 1, at, this.#count);
+    order[at] = row;
+  }
+
+  /** A row for a new run, growing every column (and order) when the table is full. */
+  #take(id: string): number {
+    const reused = this.#free.pop();
+    const row = reused ?? this.#rowOf.size + this.#free.length;
+    if (row >= this.#capacity) this.#grow(Math.max(1024, this.#capacity * 2));
+    this.#rowOf.set(id, row);
+    this.#ids[row] = id;
+    return row;
+  }
+
+  #grow(capacity: number): void {
+    const next = RunOrder.#allocate(capacity);
+    for (const name of Object.keys(next) as (keyof RunColumns)[]) {
+      (next[name] as Float64Array).set(this.#columns[name] as Float64Array);
+    }
+    this.#columns = next;
+    for (const [key, order] of this.#orders) {
+      const grown = new Int32Array(capacity);
+      grown.set(order);
+      this.#orders.set(key, grown);
+    }
+    this.#capacity = capacity;
+  }
+
+  #write(row: number, s: Session): void {
+    const c = this.#columns;
+    c.updated[row] = time(s.updatedAt);
+    c.started[row] = time(s.startedAt);
+    c.duration[row] = known(runDurationMs(s));
+    c.tokens[row] = known(s.tokensTotal);
+    c.cost[row] = known(s.costUsd);
+    c.iterations[row] = known(s.testIteration);
+    c.state[row] = Math.max(0, STATE_CODES.indexOf(s.state));
+    c.source[row] = Math.max(0, SOURCE_CODES.indexOf(s.source));
+    let project = this.#projects.get(s.project);
+    if (project === undefined) {
+      project = this.#projectNames.length;
+      this.#projects.set(s.project, project);
+      this.#projectNames.push(s.project);
+    }
+    c.project[row] = project;
+    this.#stateCounts[c.state[row]!]!++;
+    this.#sessions[row] = s;
+    this.#search[row] = searchText(s);
   }
 }

@@ -36,87 +36,93 @@ export interface RunTotalsReport {
 
 /** Longer ranges than this many days are told by month. */
 export const MAX_DAYS = 92;
-/** Filling empty periods stops here: a bad clock in one run must not make a thousand empty bars. */
+/** Filling empty periods stops here: a bad clock in one run must not make thousands of empty bars. */
 const MAX_FILLED = 400;
 const DAY_MS = 86_400_000;
 
 const emptyRow = (): TotalsRow => ({ runs: 0, tokensTotal: 0, costUsd: 0, unpricedRuns: 0 });
 
-function add(row: TotalsRow, session: Session): void {
+function add(row: TotalsRow, tokens: number | null, cost: number | null): void {
   row.runs++;
-  if (session.tokensTotal !== null) row.tokensTotal += session.tokensTotal;
-  if (session.costUsd !== null) row.costUsd += session.costUsd;
-  else if (session.tokensTotal !== null) row.unpricedRuns++;
+  if (tokens !== null) row.tokensTotal += tokens;
+  if (cost !== null) row.costUsd += cost;
+  else if (tokens !== null) row.unpricedRuns++;
 }
 
 const tidy = <T extends TotalsRow>(row: T): T => ({ ...row, costUsd: Math.round(row.costUsd * 1e10) / 1e10 });
 
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
-
-/** The periods from `first` to `last` inclusive. */
-function periodsBetween(first: number, last: number, unit: 'day' | 'month'): string[] {
-  const out: string[] = [];
-  const at = new Date(first);
-  at.setUTCHours(0, 0, 0, 0);
-  if (unit === 'month') at.setUTCDate(1);
-  const end = unit === 'day' ? dayOf(last) : monthOf(last);
-  for (let i = 0; i < MAX_FILLED; i++) {
-    const period = unit === 'day' ? dayOf(at.getTime()) : monthOf(at.getTime());
-    out.push(period);
-    if (period >= end) break;
-    if (unit === 'day') at.setUTCDate(at.getUTCDate() + 1);
-    else at.setUTCMonth(at.getUTCMonth() + 1);
-  }
-  return out;
-}
+const dayText = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**
- * Totals of `sessions` by period and by project. `range` bounds the periods shown (ms; `to` is
- * exclusive), so a chosen range shows its quiet days too; without it, the runs' own span.
+ * Adds runs up one at a time: by UTC day (a whole number of days since the epoch, turned into
+ * text once per day, not once per run) and by project.
  */
+export class TotalsBuilder {
+  readonly #all = emptyRow();
+  readonly #days = new Map<number, TotalsRow>();
+  readonly #projects = new Map<string, ProjectTotals>();
+
+  /** One run: its project, start (ms, NaN when unreadable), tokens and cost when known. */
+  add(project: string, startedMs: number, tokens: number | null, cost: number | null): void {
+    add(this.#all, tokens, cost);
+    let byProject = this.#projects.get(project);
+    if (!byProject) this.#projects.set(project, (byProject = { project, ...emptyRow() }));
+    add(byProject, tokens, cost);
+    if (Number.isNaN(startedMs)) return;
+    const day = Math.floor(startedMs / DAY_MS);
+    let byDay = this.#days.get(day);
+    if (!byDay) this.#days.set(day, (byDay = emptyRow()));
+    add(byDay, tokens, cost);
+  }
+
+  /**
+   * The report. `range` bounds the periods shown (ms; `to` exclusive), so a chosen range shows its
+   * quiet days too; without it, the runs' own span.
+   */
+  report(range: { from?: number; to?: number } = {}): RunTotalsReport {
+    const days = [...this.#days.keys()];
+    const first = range.from !== undefined ? Math.floor(range.from / DAY_MS) : Math.min(...days);
+    const last = range.to !== undefined ? Math.floor((range.to - 1) / DAY_MS) : Math.max(...days);
+    const bounded = Number.isFinite(first) && Number.isFinite(last) && last >= first;
+    const unit = bounded && last - first + 1 > MAX_DAYS ? 'month' : 'day';
+    const periods = new Map<string, PeriodTotals>();
+    const periodOf = (day: number) => (unit === 'day' ? dayText(day) : dayText(day).slice(0, 7));
+    const row = (period: string) => {
+      let found = periods.get(period);
+      if (!found) periods.set(period, (found = { period, ...emptyRow() }));
+      return found;
+    };
+    if (bounded) {
+      // Empty days (or months) in between are shown too, up to a sane number of bars.
+      for (let day = first; day <= last && periods.size < MAX_FILLED; day++) row(periodOf(day));
+    }
+    for (const [day, totals] of this.#days) {
+      const into = row(periodOf(day));
+      into.runs += totals.runs;
+      into.tokensTotal += totals.tokensTotal;
+      into.costUsd += totals.costUsd;
+      into.unpricedRuns += totals.unpricedRuns;
+    }
+    return {
+      unit,
+      periods: [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : 1)).map(tidy),
+      projects: [...this.#projects.values()]
+        .sort(
+          (a, b) =>
+            b.costUsd - a.costUsd || b.tokensTotal - a.tokensTotal || (a.project < b.project ? -1 : 1),
+        )
+        .map(tidy),
+      all: tidy(this.#all),
+    };
+  }
+}
+
+/** Totals of `sessions` by period and by project (see {@link TotalsBuilder.report} for `range`). */
 export function runTotals(
   sessions: Iterable<Session>,
   range: { from?: number; to?: number } = {},
 ): RunTotalsReport {
-  const started: Array<[number, Session]> = [];
-  let earliest = Infinity;
-  let latest = -Infinity;
-  const all = emptyRow();
-  const projects = new Map<string, ProjectTotals>();
-  for (const session of sessions) {
-    add(all, session);
-    const project = projects.get(session.project) ?? { project: session.project, ...emptyRow() };
-    add(project, session);
-    projects.set(session.project, project);
-    const at = Date.parse(session.startedAt);
-    if (Number.isNaN(at)) continue;
-    started.push([at, session]);
-    earliest = Math.min(earliest, at);
-    latest = Math.max(latest, at);
-  }
-  let first = range.from ?? earliest;
-  let last = range.to !== undefined ? range.to - 1 : latest;
-  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first) [first, last] = [0, -1];
-  const unit = last - first > MAX_DAYS * DAY_MS ? 'month' : 'day';
-  const keyOf = unit === 'day' ? dayOf : monthOf;
-  const periods = new Map<string, PeriodTotals>();
-  if (last >= first)
-    for (const period of periodsBetween(first, last, unit)) periods.set(period, { period, ...emptyRow() });
-  for (const [at, session] of started) {
-    const period = keyOf(at);
-    const row = periods.get(period) ?? { period, ...emptyRow() };
-    add(row, session);
-    periods.set(period, row);
-  }
-  return {
-    unit,
-    periods: [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : 1)).map(tidy),
-    projects: [...projects.values()]
-      .sort(
-        (a, b) => b.costUsd - a.costUsd || b.tokensTotal - a.tokensTotal || (a.project < b.project ? -1 : 1),
-      )
-      .map(tidy),
-    all: tidy(all),
-  };
+  const builder = new TotalsBuilder();
+  for (const s of sessions) builder.add(s.project, Date.parse(s.startedAt), s.tokensTotal, s.costUsd);
+  return builder.report(range);
 }

@@ -8,9 +8,9 @@ function options(...argv: string[]): BenchOptions {
 }
 
 describe('parseOptions', () => {
-  it('runs latency, push, storage and transcripts by default at the SPEC 8 sizes', () => {
+  it('runs latency, push, storage, transcripts and history by default at the SPEC 8 sizes', () => {
     const resolved = options();
-    expect(resolved.scenarios).toEqual(['latency', 'push', 'storage', 'transcripts']);
+    expect(resolved.scenarios).toEqual(['latency', 'push', 'storage', 'transcripts', 'history']);
     expect(resolved).toMatchObject({
       quick: false,
       sessions: 200,
@@ -36,7 +36,7 @@ describe('parseOptions', () => {
   it('adds the soak only when asked, for the given seconds', () => {
     expect(options().scenarios).not.toContain('soak');
     const soak = options('--soak', '3600');
-    expect(soak.scenarios).toEqual(['latency', 'push', 'storage', 'transcripts', 'soak']);
+    expect(soak.scenarios).toEqual(['latency', 'push', 'storage', 'transcripts', 'history', 'soak']);
     expect(soak.soakSeconds).toBe(3600);
     expect(options('soak', '--quick').soakSeconds).toBe(60);
     expect(options('--soak=120', 'soak').scenarios).toEqual(['soak']);
