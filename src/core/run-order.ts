@@ -53,10 +53,10 @@ export class RunOrder {
   #capacity = 0;
   #count = 0;
   #columns: RunColumns = RunOrder.#allocate(0);
-  /** Row → run, id and search text; a freed row holds nothing until it is taken again. */
+  /** Row → run, id and search text (made on the first search); a freed row holds nothing. */
   #sessions: (Session | undefined)[] = [];
   #ids: string[] = [];
-  #search: string[] = [];
+  #search: (string | undefined)[] = [];
   readonly #rowOf = new Map<string, number>();
   readonly #free: number[] = [];
   readonly #projects = new Map<string, number>();
@@ -103,8 +103,11 @@ export class RunOrder {
     return this.#sessions[row]!;
   }
 
+  /** What a run can be found by, lower-cased; made when first searched, so most runs never need it. */
   search(row: number): string {
-    return this.#search[row]!;
+    let text = this.#search[row];
+    if (text === undefined) this.#search[row] = text = searchText(this.#sessions[row]!);
+    return text;
   }
 
   /** Runs in each state, by state code. */
@@ -171,7 +174,7 @@ export class RunOrder {
     this.#stateCounts[this.#columns.state[row]!]!--;
     this.#rowOf.delete(id);
     this.#sessions[row] = undefined;
-    this.#search[row] = '';
+    this.#search[row] = undefined;
     this.#free.push(row);
     return true;
   }
@@ -291,6 +294,6 @@ export class RunOrder {
     c.project[row] = project;
     this.#stateCounts[c.state[row]!]!++;
     this.#sessions[row] = s;
-    this.#search[row] = searchText(s);
+    this.#search[row] = undefined;
   }
 }
