@@ -38,6 +38,8 @@ export type RegistryEvents = {
 };
 
 const RAW_CACHE_SIZE = 256;
+const isoTime = (ms: number): string => new Date(ms).toISOString();
+const FRESHER_LIVE = 'a fresher live file speaks for this session';
 
 export type ApplyResult =
   | { status: 'changed'; session: Session }
@@ -81,18 +83,14 @@ export class SessionRegistry implements SessionReader {
       project,
       this.#runs.index.latestOfProject(project),
       (id) => this.#runs.has(id),
-      new Date(observation.dataTime).toISOString(),
+      isoTime(observation.dataTime),
     );
     const entry = identity.kind === 'existing' ? this.#runs.entry(identity.id) : undefined;
     if (!entry && this.#runs.wasRemoved(identity.id)) {
       return { status: 'ignored', session: undefined, reason: 'this run was deleted' };
     }
     if (!shouldApply(entry, observation, now, this.#freshMs)) {
-      return {
-        status: 'ignored',
-        session: entry?.session,
-        reason: 'a fresher live file speaks for this session',
-      };
+      return { status: 'ignored', session: entry?.session, reason: FRESHER_LIVE };
     }
     const startedAt =
       entry?.session.startedAt ??
@@ -118,11 +116,7 @@ export class SessionRegistry implements SessionReader {
 
   /** A source could not be read: the session keeps its last good state and shows why (SPEC 7). */
   fault(fault: SourceFault): Session | undefined {
-    const warning: SourceWarning = {
-      file: fault.file,
-      reason: fault.reason,
-      at: new Date(fault.observedAt).toISOString(),
-    };
+    const warning: SourceWarning = { file: fault.file, reason: fault.reason, at: isoTime(fault.observedAt) };
     const id = this.#faults.sessionOf(fault.file) ?? this.#runs.index.latestForWorkdir(fault.workdir)?.id;
     if (id === undefined || !this.#runs.has(id)) {
       this.#faults.orphan(warning);
@@ -200,11 +194,11 @@ export class SessionRegistry implements SessionReader {
    * cannot bring one back; the followers are told. Returns the runs as they were; unknown ids are
    * left out.
    */
-  remove(ids: readonly string[]): Session[] {
+  removeAll(ids: readonly string[]): Session[] {
     const known = [...new Set(ids)].filter((id) => this.#runs.has(id));
     if (known.length === 0) return [];
     // Storage first: when it refuses, nothing is forgotten and nothing is half gone.
-    this.#store.deleteSessions(known, new Date(this.#clock.now()).toISOString());
+    this.#store.deleteSessions(known, isoTime(this.#clock.now()));
     const removed = known.map((id) => {
       this.#rawCache.delete(id);
       this.#writer.forget(id);
@@ -212,6 +206,11 @@ export class SessionRegistry implements SessionReader {
     });
     for (const session of removed) this.changes.emit('removed', session);
     return removed;
+  }
+
+  /** Deletes one run (see {@link removeAll}); undefined when there is no such run. */
+  remove(id: string): Session | undefined {
+    return this.removeAll([id])[0];
   }
 
   /** Every run, in no particular order. */

@@ -29,7 +29,7 @@ export interface PrunableRuns {
   /** Every run kept, in any order. */
   all(): Iterable<Session>;
   /** Removes runs, everywhere; returns those it removed. */
-  remove(ids: readonly string[]): Session[];
+  removeAll(ids: readonly string[]): Session[];
 }
 
 export interface RetentionOptions {
@@ -55,7 +55,7 @@ export class Retention {
     let removed = 0;
     for (let i = 0; i < chosen.length; i += BATCH) {
       try {
-        removed += runs.remove(chosen.slice(i, i + BATCH)).length;
+        removed += runs.removeAll(chosen.slice(i, i + BATCH)).length;
       } catch (error) {
         // A store that refuses a delete loses nothing: the runs stay and the next prune tries again.
         log(`retention: could not prune old runs, will try again tomorrow: ${(error as Error).message}`);

@@ -20,7 +20,7 @@ export interface HistoryRuns {
   runsOfProject(project: string): Session[];
   /** Tokens and cost by day and project of the runs a query's filters match. */
   totals(query: SessionQuery): RunTotalsReport;
-  remove(ids: readonly string[]): Session[];
+  remove(id: string): Session | undefined;
   raw(id: string): string | null;
 }
 
@@ -127,7 +127,7 @@ export class RunHistory {
         },
       };
     }
-    this.#o.runs.remove([id]);
+    this.#o.runs.remove(id);
     return { ok: true, value: session };
   }
 }

@@ -69,7 +69,8 @@ describe('removing runs', () => {
     registry.setTotals(NEW, 10, 0.01);
     expect(writer.pendingCount).toBe(1);
 
-    expect(registry.remove([NEW, 'no-such-run']).map((s) => s.id)).toEqual([NEW]);
+    expect(registry.removeAll([NEW, 'no-such-run']).map((s) => s.id)).toEqual([NEW]);
+    expect(registry.remove(NEW)).toBeUndefined();
     expect(removed.map((s) => s.id)).toEqual([NEW]);
     expect(registry.get(NEW)).toBeUndefined();
     expect(registry.latestOfProject('weather-app')?.id).toBe(OLD);
