@@ -80,6 +80,10 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     router.sessionChanged(session);
     agents.sessionChanged(session);
   });
+  registry.changes.on('removed', (session) => {
+    agents.forget(session.id);
+    logs.forget(session.id);
+  });
   router.changes.on('side', (session, observation) => {
     metrics.applySide(session, observation);
     activity.apply(session, observation);

@@ -141,11 +141,20 @@ describe('history pages', () => {
     expect(asked).toContain('Delete this run?');
     expect(asked).toContain('Token (this server needs it for any change)');
 
+    const agent = await fetch(`${server.url}/api/agent-update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sesame' },
+      body: JSON.stringify({ session_id: B, agent_id: 'tester', status: 'active' }),
+    });
+    expect(agent.status).toBe(200);
+    expect(server.agents.agents(B)).toHaveLength(1);
     const refused = await fetch(`${server.url}/api/sessions/${B}`, { method: 'DELETE' });
     expect(refused.status).toBe(401);
     const deleted = await fetch(`${server.url}/api/sessions/${B}`, { method: 'DELETE', ...withToken });
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toEqual({ status: 'deleted', id: B, project: 'weather-app' });
+    // Its agents go with it, so no later stall check can write them back.
+    expect(server.agents.agents(B)).toEqual([]);
     const again = await fetch(`${server.url}/api/sessions/${B}`, { method: 'DELETE', ...withToken });
     expect(again.status).toBe(404);
     expect((await fetch(`${server.url}/api/sessions/${B}`, withToken)).status).toBe(404);
