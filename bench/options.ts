@@ -5,7 +5,16 @@
  */
 
 /** Scenario names, in the order they run. */
-export const SCENARIOS = ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay', 'soak'] as const;
+export const SCENARIOS = [
+  'latency',
+  'push',
+  'phases-completed',
+  'storage',
+  'transcripts',
+  'overlay',
+  'history',
+  'soak',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -36,7 +45,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--soak SECONDS] [--sessions N] [--clients M] [--debounce MS] [scenario...]
 
-Scenarios: latency push phases-completed storage transcripts overlay (the default run), soak (only
+Scenarios: latency push phases-completed storage transcripts overlay history (the default run), soak (only
 when named, or with --soak and no scenario named).
   --quick          a short pass (about a minute and a half) with the same sizes
   --soak SECONDS   also run the soak for SECONDS; the overlay scenario runs that long too
@@ -93,7 +102,9 @@ export function parseOptions(argv: readonly string[]): OptionsResult {
 
   const soakGiven = numbers.get('--soak');
   const wanted = new Set<ScenarioName>(
-    named.length > 0 ? named : ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay'],
+    named.length > 0
+      ? named
+      : ['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay', 'history'],
   );
   // Named scenarios run alone: `overlay --soak 600` soaks the overlay, not the server too.
   if (soakGiven !== undefined && named.length === 0) wanted.add('soak');

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { historyTimeoutMs, runHistory } from './history.js';
 import { latencyTimeoutMs, runLatency } from './latency.js';
 import { repoRoot, sleep, withScope, type Scope } from './lib.js';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.js';
@@ -31,6 +32,7 @@ const SCENARIO: Record<ScenarioName, { run: Runner; timeoutMs: (options: BenchOp
   storage: { run: runStorage, timeoutMs: storageTimeoutMs },
   transcripts: { run: runTranscripts, timeoutMs: transcriptsTimeoutMs },
   overlay: { run: runOverlay, timeoutMs: overlayTimeoutMs },
+  history: { run: runHistory, timeoutMs: historyTimeoutMs },
   soak: { run: runSoak, timeoutMs: soakTimeoutMs },
 };
 

@@ -8,7 +8,8 @@
  * A failure counts from the moment the page sees it until a newer run of the same project
  * starts: builds that had already failed when the page opened are on the Failed tab, not news.
  */
-import { faviconPath, IDS, sessionPath } from '../shared/dom.js';
+import { IDS } from '../shared/dom.js';
+import { faviconPath, sessionPath } from '../shared/paths.js';
 import type { Session, SessionState } from '../shared/protocol.js';
 
 /** How long a notice stays, unless the pointer or focus is on it. */

@@ -121,6 +121,11 @@ export class AgentBook {
       );
   }
 
+  /** A session was deleted: its agents go, so no stall check can write them back. */
+  forget(sessionId: string): void {
+    this.#agents.delete(sessionId);
+  }
+
   /** How many updates wait for a session that does not exist yet. */
   get pendingCount(): number {
     return this.#pending.size;

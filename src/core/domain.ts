@@ -13,6 +13,7 @@ import { AgentBook } from './agent-book.js';
 import { LogBook } from './log-book.js';
 import { MetricsService } from './metrics-service.js';
 import { buildPlan } from './plan.js';
+import { RunHistory } from './run-history.js';
 import type { PriceTable } from './pricing.js';
 import { SessionRegistry } from './registry.js';
 import { StallWatch } from './stall.js';
@@ -56,11 +57,20 @@ export interface Domain {
   stalls: StallWatch;
   /** A session's whole phase plan, Builder's tasks included. */
   plan(session: Session): PlanPhase[];
+  /** Comparisons, forecasts, exports, totals and deletion over every kept run. */
+  history: RunHistory;
 }
 
 /** Builds the domain and connects its parts to each other. */
 export function createDomain({ store, writer, clock, prices, freshMs, stallMs }: DomainOptions): Domain {
-  const registry = new SessionRegistry({ store, writer, clock, freshMs, stallMs });
+  const registry = new SessionRegistry({
+    store,
+    writer,
+    clock,
+    freshMs,
+    stallMs,
+    hosts: store.state.runHosts,
+  });
   const logs = new LogBook(store.activity);
   const agents = new AgentBook({ store: store.activity, registry, clock, stallMs });
   const metrics = new MetricsService({ store, registry, prices, clock, stallMs });
@@ -72,6 +82,10 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     router.sessionChanged(session);
     agents.sessionChanged(session);
   });
+  registry.changes.on('removed', (session) => {
+    agents.forget(session.id);
+    logs.forget(session.id);
+  });
   router.changes.on('side', (session, observation) => {
     metrics.applySide(session, observation);
     activity.apply(session, observation);
@@ -79,6 +93,17 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
   metrics.changes.on('subagents', (usage) => {
     for (const { sessionId, agentId, tokens, at } of usage)
       agents.addSubagentUsage(sessionId, agentId, tokens, at);
+  });
+
+  const plan = (session: Session) => buildPlan(session, activity.tasks(session.id));
+  const history = new RunHistory({
+    runs: registry,
+    clock,
+    metrics: (id) => metrics.metrics(id),
+    plan,
+    agents: (id) => agents.agents(id),
+    // An export carries every line the log book keeps.
+    logs: (id) => logs.tail(id, logs.maxLines),
   });
 
   return {
@@ -90,6 +115,7 @@ export function createDomain({ store, writer, clock, prices, freshMs, stallMs }:
     router,
     telemetry: new Telemetry({ state: store.state, metrics, logs, clock }),
     stalls: new StallWatch(clock, stallMs ?? 600_000, [registry, agents]),
-    plan: (session) => buildPlan(session, activity.tasks(session.id)),
+    plan,
+    history,
   };
 }

@@ -66,6 +66,12 @@ export class LogBook {
     return added;
   }
 
+  /** A session was deleted: what is cached of its log goes too. */
+  forget(sessionId: string): void {
+    this.#lines.delete(sessionId);
+    this.#seq.delete(sessionId);
+  }
+
   /** The last `limit` lines of a session, oldest first. */
   tail(sessionId: string, limit = 200): LogLine[] {
     return this.#cached(sessionId).slice(-limit);

@@ -21,11 +21,20 @@ export interface SessionStorage {
   loadSessions(): Iterable<Session>;
   /** The last raw phase file (or push body) stored for a session; null when none. */
   loadRaw(id: string): string | null;
+  /**
+   * Removes sessions with everything kept about them (phases, warnings, test iterations, agents,
+   * log lines) and remembers their ids as removed, in one transaction; returns how many were stored.
+   */
+  deleteSessions(ids: readonly string[], atIso: string): number;
+  /** The ids of removed sessions, so that a file still on disk cannot bring one back. */
+  loadRemovedIds(): Iterable<string>;
 }
 
 /** Takes the latest state of a session to write soon (see src/store/write-coalescer.ts). */
 export interface SessionWriter {
   markDirty(session: Session, raw?: string | null): void;
+  /** Drops what is waiting to be written for a session that is being removed. */
+  forget(id: string): void;
 }
 
 /** Token samples and test iterations. */
@@ -67,6 +76,8 @@ export interface Keyed<T> {
   /** The stored value; null when unset or when what is stored is no longer readable. */
   get(key: string): T | null;
   set(key: string, value: T): void;
+  /** Forgets a key (nothing happens when it is not set). */
+  delete(key: string): void;
   /** Every value of the family, for restoring it whole at start. */
   all(): Map<string, T>;
 }
@@ -89,4 +100,6 @@ export interface StateStorage {
   readonly buildTasks: Keyed<BuildTask[]>;
   /** What OpenTelemetry metrics have counted per Claude Code session. */
   readonly otlpUsage: Keyed<SessionUsageState>;
+  /** The machine a run reported from, when its phase file or push named one. */
+  readonly runHosts: Keyed<string>;
 }

@@ -11,7 +11,8 @@ import { classes, html, type SafeHtml } from './html.js';
 import { formatTimestamp } from '../shared/format.js';
 import { formatTokens } from './format.js';
 import { progressBar } from './card.js';
-import { agentsFragmentPath, CLASSES, DATA, EVENTS, IDS } from '../shared/dom.js';
+import { CLASSES, DATA, EVENTS, IDS } from '../shared/dom.js';
+import { agentsFragmentPath } from '../shared/paths.js';
 import { elapsed } from './stamps.js';
 
 /** Errors longer than this are cut on the page; the whole text stays in the API. */

@@ -12,7 +12,8 @@ import { formatDuration, UNKNOWN } from '../shared/format.js';
 import { clampPercent, formatPercent, formatTokens, formatUsd } from './format.js';
 import { phasePipeline, type PipelineSegment, type SegmentStatus } from './pipeline.js';
 import type { PlannedPhase } from './planned-phase.js';
-import { cardFragmentPath, cardId, DATA, EVENTS, IDS, sessionPath } from '../shared/dom.js';
+import { cardId, DATA, EVENTS, IDS } from '../shared/dom.js';
+import { cardFragmentPath, sessionPath } from '../shared/paths.js';
 import { elapsed, sessionStamp } from './stamps.js';
 
 const STATE_LABELS: Readonly<Record<SessionState, string>> = {

@@ -8,15 +8,8 @@
  */
 import type { Session } from '../shared/protocol.js';
 import type { SessionCounts, SessionPage } from '../core/session-query.js';
-import {
-  DATA,
-  dashboardPath,
-  EVENTS,
-  IDS,
-  listFragmentPath,
-  tabId,
-  tabsFragmentPath,
-} from '../shared/dom.js';
+import { DATA, EVENTS, IDS, tabId } from '../shared/dom.js';
+import { dashboardPath, listFragmentPath, tabsFragmentPath } from '../shared/paths.js';
 import { TABS, type SessionTab } from '../shared/tabs.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { renderCard, type CardData } from './card.js';

@@ -4,7 +4,8 @@
  * with its slots filled: the dashboard with its own content, the session page and the not-found
  * page with theirs. Everything is served by buildcast itself: no CDN, no external fonts (SPEC 5).
  */
-import { DATA, listFragmentPath, tabsFragmentPath } from '../shared/dom.js';
+import { DATA } from '../shared/dom.js';
+import { listFragmentPath, tabsFragmentPath } from '../shared/paths.js';
 import type { SessionTab } from '../shared/tabs.js';
 import { html, type SafeHtml } from './html.js';
 import { fillShell, type PageShell } from './page-shell.js';

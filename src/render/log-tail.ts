@@ -13,7 +13,8 @@ import type { LogLevel, LogLine } from '../shared/protocol.js';
 import { renderAnsi } from './ansi.js';
 import { html, type SafeHtml } from './html.js';
 import { localTime } from './stamps.js';
-import { CLASSES, DATA, EVENTS, IDS, logLevelClass, logsFragmentPath } from '../shared/dom.js';
+import { CLASSES, DATA, EVENTS, IDS, logLevelClass } from '../shared/dom.js';
+import { logsFragmentPath } from '../shared/paths.js';
 
 /** Lines the server draws; the client keeps up to 1,000 as more arrive. */
 export const LOG_TAIL_LINES = 200;

@@ -8,7 +8,8 @@
 import type { Session } from '../shared/protocol.js';
 import type { SessionMetrics } from '../shared/metrics.js';
 import { html, raw, type SafeHtml } from './html.js';
-import { DATA, EVENTS, IDS, metricsFragmentPath } from '../shared/dom.js';
+import { DATA, EVENTS, IDS } from '../shared/dom.js';
+import { metricsFragmentPath } from '../shared/paths.js';
 import { renderContextGauge } from './context-gauge.js';
 import { renderTestChart } from './test-chart.js';
 import { renderTokenChart } from './token-chart.js';

@@ -11,7 +11,8 @@
  */
 import type { Agent, BackfillProgress, LogLine, Session } from '../shared/protocol.js';
 import type { SessionMetrics } from '../shared/metrics.js';
-import { DATA, detailFragmentPath, EVENTS, IDS } from '../shared/dom.js';
+import { DATA, EVENTS, IDS } from '../shared/dom.js';
+import { detailFragmentPath } from '../shared/paths.js';
 import { renderAgentsPanel } from './agents.js';
 import { html, type SafeHtml } from './html.js';
 import { UNKNOWN } from '../shared/format.js';
@@ -23,6 +24,7 @@ import { renderPage } from './layout.js';
 import { renderLogTail } from './log-tail.js';
 import type { PageShell } from './page-shell.js';
 import { renderPlan } from './plan-table.js';
+import { forecastSlot, renderRunActions } from './run-actions.js';
 import type { PlannedPhase } from './planned-phase.js';
 import { elapsed, localTime, sessionStamp } from './stamps.js';
 
@@ -201,7 +203,8 @@ export function renderSessionPage(
       <div class="session-layout">
         ${renderSessionDetail(session, rawText, now, { plan, metrics })}
         <aside class="session-side" aria-label="Agents and log">
-          ${renderAgentsPanel(session.id, agents ?? [], now)} ${renderLogTail(session.id, logs ?? [])}
+          ${forecastSlot(session)} ${renderAgentsPanel(session.id, agents ?? [], now)}
+          ${renderLogTail(session.id, logs ?? [])} ${renderRunActions(session)}
         </aside>
       </div>`,
   });

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Session, SessionState } from '../shared/protocol.js';
+import type { Session } from '../shared/protocol.js';
 import type { Clock } from '../shared/clock.js';
 import { parseAgentUpdate } from '../collector/agent-update.js';
 import { parsePhaseObject } from '../collector/phase-file.js';
@@ -15,7 +15,9 @@ import type { Hub } from '../live/hub.js';
 import type { LogBook } from '../core/log-book.js';
 import type { MetricsService } from '../core/metrics-service.js';
 import type { SessionRegistry } from '../core/registry.js';
-import type { SessionQuery, SessionTab } from '../core/session-query.js';
+import type { ForecastResult } from '../core/forecast.js';
+import type { SessionQuery } from '../core/session-query.js';
+import { parseSessionQuery } from './session-params.js';
 
 export interface ApiDeps {
   registry: SessionRegistry;
@@ -35,6 +37,8 @@ export interface ApiDeps {
    * means it is committed); rejects when storage cannot take it.
    */
   committed: () => Promise<void>;
+  /** A running session's expected finish, or why there is none (SPEC 4 `forecast`). */
+  forecast?: (session: Session) => ForecastResult;
 }
 
 /** Waits for the commit of what a request changed; a write that fails is not acknowledged. */
@@ -45,15 +49,6 @@ async function durably(committed: () => Promise<void>): Promise<void> {
     throw new ApiError(503, 'storage_unavailable', `not saved, send it again: ${(error as Error).message}`);
   }
 }
-
-const STATES: ReadonlySet<string> = new Set<SessionState | SessionTab>([
-  'running',
-  'completed',
-  'failed',
-  'stalled',
-  'active',
-  'all',
-]);
 
 /** What an ingest left out, for its reply: a `warnings` list only when there is something to say. */
 const withWarnings = (warnings: readonly string[] | undefined): { warnings?: readonly string[] } =>
@@ -67,33 +62,9 @@ function findSession(registry: SessionRegistry, idOrProject: string): Session {
 }
 
 function parseQuery(c: Context): SessionQuery {
-  const query: SessionQuery = {};
-  const state = c.req.query('state');
-  if (state !== undefined && state !== '') {
-    if (!STATES.has(state)) {
-      throw new ApiError(400, 'bad_query', `state must be one of ${[...STATES].join(', ')}, not "${state}"`);
-    }
-    query.state = state as SessionQuery['state'];
-  }
-  const limit = c.req.query('limit');
-  if (limit !== undefined && limit !== '') {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 500) {
-      throw new ApiError(400, 'bad_query', `limit must be a whole number from 1 to 500, not "${limit}"`);
-    }
-    query.limit = n;
-  }
-  const cursor = c.req.query('cursor');
-  if (cursor !== undefined && cursor !== '') {
-    if (!/^\d+$/.test(cursor))
-      throw new ApiError(400, 'bad_query', `cursor "${cursor}" is not one this server gave`);
-    query.cursor = cursor;
-  }
-  const project = c.req.query('project');
-  if (project) query.project = project;
-  const q = c.req.query('q');
-  if (q) query.q = q;
-  return query;
+  const parsed = parseSessionQuery((name) => c.req.query(name) || undefined);
+  if (!parsed.ok) throw new ApiError(400, 'bad_query', parsed.problem);
+  return parsed.query;
 }
 
 /** Builds the `/api` routes. */
@@ -107,6 +78,7 @@ export function createApiRoutes({
   plan,
   health,
   committed,
+  forecast = () => ({ forecast: null, forecastReason: 'no history is kept' }),
   maxBodyBytes = 256 * 1024,
 }: ApiDeps): Hono {
   const api = new Hono();
@@ -125,7 +97,8 @@ export function createApiRoutes({
 
   api.get('/sessions', (c) => {
     const page = registry.list(parseQuery(c));
-    return c.json({ sessions: page.sessions, total: page.total, nextCursor: page.nextCursor });
+    const { sessions, total, nextCursor, totals } = page;
+    return c.json({ sessions, total, nextCursor, totals });
   });
 
   api.get('/sessions/:id', (c) => {
@@ -138,6 +111,7 @@ export function createApiRoutes({
       plan: plan(session),
       agents: agents.agents(session.id),
       logs: logs.tail(session.id),
+      ...forecast(session),
     });
   });
 

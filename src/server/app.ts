@@ -8,10 +8,15 @@ import { Hono } from 'hono';
 import type { BackfillProgress } from '../shared/protocol.js';
 import type { BuildTask } from '../collector/types.js';
 import { HTTPException } from 'hono/http-exception';
+import { timing } from 'hono/timing';
+import { ROUTES } from '../shared/dom.js';
+import type { RunHistory } from '../core/run-history.js';
 import { createApiRoutes, type ApiDeps } from './api.js';
 import { tokenGuard } from './auth.js';
 import { ApiError, sendError } from './errors.js';
 import { hostGuard, originGuard, securityHeaders } from './guard.js';
+import { createHistoryApi } from './history-api.js';
+import { createHistoryPages } from './history-pages.js';
 import { createLiveRoutes } from './live-routes.js';
 import type { Telemetry } from '../core/telemetry.js';
 import { createOtlpRoutes } from './otlp-routes.js';
@@ -52,6 +57,8 @@ export interface AppDeps extends ApiDeps {
   telemetry: Telemetry;
   /** Problems worth a line in the server log (OTLP bodies with rejected records). */
   log?: (line: string) => void;
+  /** Comparison, forecasts, exports, totals and deletion (the history pages and their API). */
+  history: RunHistory;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -75,7 +82,15 @@ export function createApp(deps: AppDeps): Hono {
   if (rate > 0) app.use('*', ingestRateLimit(new TokenBuckets({ perSecond: rate, clock: deps.clock })));
   if (token) app.use('*', tokenGuard({ token, overlayToken, publicView }));
 
-  app.route('/api', createApiRoutes({ ...deps, maxBodyBytes }));
+  // The history's listings are measured where they are served (`Server-Timing`, read by the bench).
+  for (const route of ['/api/sessions', ROUTES.apiCompare, '/api/totals', ROUTES.history, ROUTES.compare])
+    app.use(route, timing({ crossOrigin: false }));
+  const find = (id: string) => deps.registry.get(id) ?? deps.registry.latestOfProject(id);
+  app.route('/api', createApiRoutes({ ...deps, maxBodyBytes, forecast: (s) => deps.history.forecast(s) }));
+  app.route(
+    '/api',
+    createHistoryApi({ history: deps.history, find, metrics: (id) => deps.metrics.metrics(id) }),
+  );
   app.route('/v1', createOtlpRoutes({ telemetry: deps.telemetry, log: deps.log, maxBodyBytes }));
   app.route('/', createLiveRoutes(deps));
   // What the pages and the overlay read of a session, the same for both.
@@ -99,6 +114,17 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.route('/', createPageRoutes({ ...sources, ...(deps.backfill ? { backfill: deps.backfill } : {}) }));
+
+  app.route(
+    '/',
+    createHistoryPages({
+      history: deps.history,
+      reader: deps.registry,
+      clock: deps.clock,
+      packageRoot: deps.packageRoot,
+      tokenRequired: token !== null,
+    }),
+  );
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) {

@@ -45,6 +45,8 @@ export interface Config {
   maxBodyBytes: number;
   /** A live client with more than this many bytes unsent is cut off (`--max-client-buffer`). */
   maxClientBufferBytes: number;
+  /** Finished runs that ended more than this many days ago are pruned (`--retain-days`); null keeps all. */
+  retainDays: number | null;
   /** `simulate`: where to write the build; `demo`: null means a fresh temporary folder. */
   dir: string | null;
   speed: number;
@@ -83,6 +85,7 @@ const FLAGS: Record<string, FlagSpec> = {
     min: 65_536,
     max: 1024 * 1024 * 1024,
   },
+  'retain-days': { env: 'BUILDCAST_RETAIN_DAYS', kind: 'int', min: 1, max: 36_500 },
   dir: { env: 'BUILDCAST_DIR', kind: 'string' },
   speed: { env: 'BUILDCAST_SPEED', kind: 'number', min: 0.01, max: 1_000 },
   project: { env: 'BUILDCAST_PROJECT', kind: 'string' },
@@ -122,6 +125,8 @@ Options (each also as an environment variable):
   --max-body BYTES       largest request body (BUILDCAST_MAX_BODY; default 262144)
   --max-client-buffer BYTES
                          drop a live client with more than BYTES unsent (BUILDCAST_MAX_CLIENT_BUFFER; default 1048576)
+  --retain-days N        prune finished runs that ended more than N days ago, at start and daily
+                         (BUILDCAST_RETAIN_DAYS; default: keep every run)
   --dir DIR              simulate: the build's work directory; demo: the folder for its builds (BUILDCAST_DIR)
   --speed X              simulate/demo: time multiplier (BUILDCAST_SPEED; default 1)
   --project NAME         simulate/demo: project name (BUILDCAST_PROJECT; default weather-app)
@@ -277,6 +282,7 @@ export function parseConfig(
       rate: one('rate', DEFAULT_INGEST_RATE),
       maxBodyBytes: one('max-body', 256 * 1024),
       maxClientBufferBytes: one('max-client-buffer', DEFAULT_MAX_BUFFERED_BYTES),
+      retainDays: values.has('retain-days') ? one('retain-days', 0) : null,
       dir,
       speed: one('speed', 1),
       project: one('project', 'weather-app'),

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'too_many_connections'
   | 'unsupported_media_type'
   | 'storage_unavailable'
+  | 'still_running'
   | 'internal';
 
 /** An error with its HTTP status, thrown by handlers and rendered by `app.onError`. */

@@ -19,6 +19,7 @@ import type { TranscriptTailer } from '../collector/transcript-tailer.js';
 import { createDomain, type Domain } from '../core/domain.js';
 import { createHistory } from '../core/history.js';
 import { PriceTable } from '../core/pricing.js';
+import { Retention } from '../core/retention.js';
 import type { AgentBook } from '../core/agent-book.js';
 import type { MetricsService } from '../core/metrics-service.js';
 import type { SessionRegistry } from '../core/registry.js';
@@ -90,6 +91,12 @@ export async function startServer(
   });
   const { registry, metrics, agents, logs } = domain;
   const restored = registry.load();
+  // Old runs go before anyone sees them (SPEC 6 `--retain-days`), then once a day.
+  const retention =
+    config.retainDays === null
+      ? null
+      : new Retention({ runs: registry, clock, days: config.retainDays, log });
+  retention?.start();
 
   const hub = new Hub({
     clock,
@@ -161,6 +168,7 @@ export async function startServer(
     metrics,
     agents,
     plan: domain.plan,
+    history: domain.history,
     tasks: (sessionId) => domain.activity.tasks(sessionId),
     packageRoot,
     maxBodyBytes: config.maxBodyBytes,
@@ -218,6 +226,7 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       domain.stalls.stop();
+      retention?.stop();
       await collector.close();
       await tailer.close();
       hub.closeAll();

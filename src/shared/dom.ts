@@ -44,6 +44,26 @@ export const IDS = {
   backfill: 'backfill',
   /** Where the client announces a build that failed or completed while the page was open (in the shell). */
   notices: 'notices',
+  /** The history page's filter form. */
+  historyFilters: 'history-filters',
+  /** The history page's runs, inside the form that opens a comparison of the selected ones. */
+  compareForm: 'compare-form',
+  /** That form's submit button, enabled for 2 to 10 selected runs. */
+  compareButton: 'compare-button',
+  /** How many runs are selected, and which is the baseline. */
+  compareCount: 'compare-count',
+  /** The comparison table. */
+  compareTable: 'compare-table',
+  /** The "differences only" checkbox of the comparison. */
+  diffOnly: 'diff-only',
+  /** A running session's expected finish (inside the session detail). */
+  forecast: 'forecast',
+  /** The confirmation form that deletes a run. */
+  deleteForm: 'delete-form',
+  /** Its token field, when the server has a token. */
+  deleteToken: 'delete-token',
+  /** Where it says what went wrong. */
+  deleteMessage: 'delete-message',
 } as const;
 
 /** One of the fixed element ids. */
@@ -115,6 +135,12 @@ export const DATA = {
   updated: 'data-updated',
   /** The connection indicator's state (in the shell). */
   conn: 'data-conn',
+  /** A run's label in a selection ("weather-app, 20 Nov 14:02"), on its checkbox. */
+  runLabel: 'data-run-label',
+  /** The API address a delete form sends `DELETE` to. */
+  deleteUrl: 'data-delete-url',
+  /** Where a page goes once its action is done. */
+  doneUrl: 'data-done-url',
 } as const;
 
 /** A data attribute by its `dataset` name. */
@@ -165,6 +191,15 @@ export const ROUTES = {
   logsFragment: '/fragments/sessions/:id/logs',
   backfillFragment: '/fragments/backfill',
   favicon: '/favicon.svg',
+  history: '/history',
+  compare: '/compare',
+  deleteRun: '/sessions/:id/delete',
+  forecastFragment: '/fragments/sessions/:id/forecast',
+  historyCss: '/assets/history.css',
+  historyClient: '/assets/client/history.js',
+  apiSession: '/api/sessions/:id',
+  apiExport: '/api/sessions/:id/export',
+  apiCompare: '/api/compare',
 } as const;
 
 /** The query parameters the dashboard's URLs carry. */
@@ -177,53 +212,12 @@ export const QUERY = {
   withTabs: 'tabs',
   /** `alert=failed` on the favicon: the icon with a red dot. */
   alert: 'alert',
+  /** The runs of a comparison, comma-separated, the baseline first. */
+  ids: 'ids',
+  /** `json` or `csv`: an export instead of a page. */
+  format: 'format',
+  /** `diff=1`: the comparison shows only the figures in which the runs differ. */
+  diff: 'diff',
+  /** The history page's notice that a run was deleted. */
+  deleted: 'deleted',
 } as const;
-
-/** The favicon's `alert` value that draws the red dot. */
-export const FAVICON_ALERT = 'failed';
-
-/** The favicon, plain or with the red dot that says a build failed. */
-export const faviconPath = (failed: boolean): string =>
-  failed ? `${ROUTES.favicon}?${QUERY.alert}=${FAVICON_ALERT}` : ROUTES.favicon;
-
-type Route = (typeof ROUTES)[keyof typeof ROUTES];
-type SessionRoute = Extract<Route, `${string}:id${string}`>;
-
-const withId = (route: SessionRoute, sessionId: string): string =>
-  route.replace(':id', encodeURIComponent(sessionId));
-
-/** The dashboard, on a tab. */
-export const dashboardPath = (tab: SessionTab): string =>
-  tab === 'active' ? ROUTES.dashboard : `${ROUTES.dashboard}?${QUERY.tab}=${tab}`;
-
-/** A session's own page. */
-export const sessionPath = (sessionId: string): string => withId(ROUTES.session, sessionId);
-
-/** One card, for refreshing it in place. */
-export const cardFragmentPath = (sessionId: string): string => withId(ROUTES.cardFragment, sessionId);
-
-/** The live part of a session page. */
-export const detailFragmentPath = (sessionId: string): string => withId(ROUTES.detailFragment, sessionId);
-
-/** The tab bar with `tab` selected. */
-export const tabsFragmentPath = (tab: SessionTab): string => `${ROUTES.tabsFragment}?${QUERY.tab}=${tab}`;
-
-/** A tab's cards; with a cursor, the next page of them; `withTabs`, with the tab bar too. */
-export function listFragmentPath(
-  tab: SessionTab,
-  { cursor, withTabs = false }: { cursor?: string | null; withTabs?: boolean } = {},
-): string {
-  let path = `${ROUTES.listFragment}?${QUERY.tab}=${tab}`;
-  if (cursor) path += `&${QUERY.cursor}=${encodeURIComponent(cursor)}`;
-  if (withTabs) path += `&${QUERY.withTabs}=1`;
-  return path;
-}
-
-/** The metrics section of a session page. */
-export const metricsFragmentPath = (sessionId: string): string => withId(ROUTES.metricsFragment, sessionId);
-
-/** The agents panel of a session page. */
-export const agentsFragmentPath = (sessionId: string): string => withId(ROUTES.agentsFragment, sessionId);
-
-/** The lines of a session page's log tail (`#log-lines`, inside `#log-tail`). */
-export const logsFragmentPath = (sessionId: string): string => withId(ROUTES.logsFragment, sessionId);

@@ -18,6 +18,8 @@ export interface StoredState extends StateStorage {
   readonly lineOffsets: Keyed<LineOffset>;
   /** Byte offsets into Claude Code transcripts, per file. */
   readonly transcriptOffsets: Keyed<FileOffset>;
+  /** Sessions deleted or pruned, with the time they went, so that none comes back from a file. */
+  readonly removedSessions: Keyed<string>;
 }
 
 /** Reads a stored value back; null when it no longer has the family's shape. */
@@ -61,6 +63,7 @@ export function createStateStore(db: Database.Database): StoredState {
   const upsert = db.prepare<{ key: string; value: string }>(
     'INSERT INTO kv (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
+  const remove = db.prepare<{ key: string }>('DELETE FROM kv WHERE key = @key');
   const selectPrefix = db.prepare<{ prefix: string }, { key: string; value: string }>(
     'SELECT key, value FROM kv WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
   );
@@ -83,6 +86,9 @@ export function createStateStore(db: Database.Database): StoredState {
       set(key, value) {
         upsert.run({ key: prefix + key, value: plain ? String(value) : JSON.stringify(value) });
       },
+      delete(key) {
+        remove.run({ key: prefix + key });
+      },
       all() {
         const values = new Map<string, T>();
         for (const { key, value } of selectPrefix.iterate({ prefix })) {
@@ -102,5 +108,7 @@ export function createStateStore(db: Database.Database): StoredState {
     claudeWithEvents: family('otel-events:', decodeTrue),
     buildTasks: family('tasks:', decodeTasks),
     otlpUsage: family('otlp-usage:', decodeUsage),
+    removedSessions: family('removed:', decodeText, true),
+    runHosts: family('host:', decodeText, true),
   };
 }

@@ -30,8 +30,15 @@ export interface Store extends SessionStorage {
   loadRaw(id: string): string | null;
   /** Upserts every session of the batch, replacing its phases and warnings, in one transaction. */
   saveSessions(batch: readonly SessionWrite[]): void;
-  /** Removes a session with its phases and warnings; false when there was no such session. */
-  deleteSession(id: string): boolean;
+  /**
+   * Removes a session with its phases, warnings, test iterations, agents and log lines, and
+   * remembers its id as removed (at `atIso`); false when no such session was stored.
+   */
+  deleteSession(id: string, atIso?: string): boolean;
+  /** {@link deleteSession} for many, in one transaction; returns how many were stored. */
+  deleteSessions(ids: readonly string[], atIso: string): number;
+  /** The ids of removed sessions. */
+  loadRemovedIds(): string[];
   countSessions(): number;
   /** Small typed values kept between restarts (offsets, links, tasks). */
   readonly state: StoredState;
@@ -124,6 +131,22 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     'SELECT raw FROM sessions WHERE id = @id',
   );
   const deleteSessionRow = db.prepare<{ id: string }>('DELETE FROM sessions WHERE id = @id');
+  // Test iterations, agents and log lines have no foreign key (they may arrive before the row).
+  const deleteRelated = ['test_iterations', 'agents', 'log_lines'].map((table) =>
+    db.prepare<{ id: string }>(`DELETE FROM ${table} WHERE session_id = @id`),
+  );
+  const state = createStateStore(db);
+  const removeAll = db.transaction((ids: readonly string[], at: string) => {
+    let stored = 0;
+    for (const id of ids) {
+      stored += deleteSessionRow.run({ id }).changes;
+      for (const statement of deleteRelated) statement.run({ id });
+      state.runHosts.delete(id);
+      // Remembered even when the row was never written yet (its write was still waiting).
+      state.removedSessions.set(id, at);
+    }
+    return stored;
+  });
   const countRows = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
 
   const saveAll = db.transaction((batch: readonly SessionWrite[]) => {
@@ -140,7 +163,7 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
 
   return {
     path: file,
-    state: createStateStore(db),
+    state,
     metrics: createMetricsStore(db),
     activity: createActivityStore(db),
     loadSessions() {
@@ -159,7 +182,9 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
     saveSessions(batch) {
       if (batch.length > 0) saveAll(batch);
     },
-    deleteSession: (id) => deleteSessionRow.run({ id }).changes > 0,
+    deleteSession: (id, atIso = new Date().toISOString()) => removeAll([id], atIso) > 0,
+    deleteSessions: (ids, atIso) => (ids.length === 0 ? 0 : removeAll(ids, atIso)),
+    loadRemovedIds: () => [...state.removedSessions.all().keys()],
     countSessions: () => countRows.get() ?? 0,
     close() {
       if (!db.open) return;

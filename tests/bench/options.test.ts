@@ -8,9 +8,17 @@ function options(...argv: string[]): BenchOptions {
 }
 
 describe('parseOptions', () => {
-  it('runs latency, push, phases-completed, storage, transcripts and overlay by default at the SPEC 8 sizes', () => {
+  it('runs latency, push, phases-completed, storage, transcripts, overlay and history by default at the SPEC 8 sizes', () => {
     const resolved = options();
-    expect(resolved.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay']);
+    expect(resolved.scenarios).toEqual([
+      'latency',
+      'push',
+      'phases-completed',
+      'storage',
+      'transcripts',
+      'overlay',
+      'history',
+    ]);
     expect(resolved).toMatchObject({
       quick: false,
       sessions: 200,
@@ -36,7 +44,16 @@ describe('parseOptions', () => {
   it('adds the soak only when asked, for the given seconds', () => {
     expect(options().scenarios).not.toContain('soak');
     const soak = options('--soak', '3600');
-    expect(soak.scenarios).toEqual(['latency', 'push', 'phases-completed', 'storage', 'transcripts', 'overlay', 'soak']);
+    expect(soak.scenarios).toEqual([
+      'latency',
+      'push',
+      'phases-completed',
+      'storage',
+      'transcripts',
+      'overlay',
+      'history',
+      'soak',
+    ]);
     expect(soak.soakSeconds).toBe(3600);
     expect(soak.soakGiven).toBe(true);
     expect(options().soakGiven).toBe(false);

@@ -41,6 +41,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rate: 10_000,
     maxBodyBytes: 256 * 1024,
     maxClientBufferBytes: 1024 * 1024,
+    retainDays: null,
     dir: null,
     speed: 1,
     project: 'weather-app',

@@ -6,6 +6,7 @@
 import type { Agent, LogLine, PhaseSpan, Session } from '../../src/shared/protocol.js';
 import { countSessions, listSessions } from '../../src/core/session-list.js';
 import { isLaterRun } from '../../src/core/run-index.js';
+import { RunOrder } from '../../src/core/run-order.js';
 import type {
   SessionCounts,
   SessionPage,
@@ -107,8 +108,9 @@ export class ArrayReader implements SessionReader {
   ) {}
 
   list(query: SessionQuery): SessionPage {
-    const ordered = [...this.sessions].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    return listSessions(ordered, query);
+    const order = new RunOrder();
+    order.load(this.sessions);
+    return listSessions(order, query);
   }
 
   get(id: string): Session | undefined {

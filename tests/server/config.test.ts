@@ -21,6 +21,7 @@ describe('configuration', () => {
         maxBodyBytes: 262_144,
         heartbeatMs: 5_000,
         maxClientBufferBytes: 1_048_576,
+        retainDays: null,
         allowedHosts: [],
         rate: 10_000,
       },
@@ -47,6 +48,20 @@ describe('configuration', () => {
       expect(parse(['--allowed-host', bad])).toMatchObject({
         ok: false,
         message: expect.stringContaining('--allowed-host takes a host name'),
+      });
+    }
+  });
+
+  it('takes --retain-days as whole days, from its variable too, and refuses less than a day', () => {
+    expect(parse(['--retain-days', '30'])).toMatchObject({ config: { retainDays: 30 } });
+    expect(parse([], { BUILDCAST_RETAIN_DAYS: '7' })).toMatchObject({ config: { retainDays: 7 } });
+    expect(parse(['--retain-days=90'], { BUILDCAST_RETAIN_DAYS: '7' })).toMatchObject({
+      config: { retainDays: 90 },
+    });
+    for (const bad of ['0', '1.5', 'forever', '-3']) {
+      expect(parse(['--retain-days', bad])).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('--retain-days'),
       });
     }
   });

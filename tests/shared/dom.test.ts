@@ -7,16 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  cardFragmentPath,
-  DATA,
-  EVENTS,
-  IDS,
-  listFragmentPath,
-  ROUTES,
-  sessionPath,
-  tabsFragmentPath,
-} from '../../src/shared/dom.js';
+import { DATA, EVENTS, IDS, ROUTES } from '../../src/shared/dom.js';
+import { cardFragmentPath, listFragmentPath, sessionPath, tabsFragmentPath } from '../../src/shared/paths.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shell = readFileSync(path.join(repoRoot, 'public', 'dashboard.html'), 'utf8');

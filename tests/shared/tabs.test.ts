@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionState } from '../../src/shared/protocol.js';
 import { inTab, isTab, parseTab, tabOf, TABS } from '../../src/shared/tabs.js';
 import { countSessions, listSessions } from '../../src/core/session-list.js';
+import { RunOrder } from '../../src/core/run-order.js';
 import { makeSession } from '../render/fixtures.js';
 
 const STATES: readonly SessionState[] = ['running', 'stalled', 'completed', 'failed'];
@@ -51,13 +52,15 @@ describe('dashboard tabs', () => {
       Array.from({ length: i + 1 }, (_, n) => makeSession({ id: `${state}-${n}`, state })),
     );
     const counts = countSessions(sessions);
+    const order = new RunOrder();
+    order.load(sessions);
     expect(counts).toEqual({ active: 3, completed: 3, failed: 4, all: 10 });
     for (const tab of TABS) {
-      const page = listSessions(sessions, { state: tab, limit: 500 });
+      const page = listSessions(order, { state: tab, limit: 500 });
       expect(page.total, tab).toBe(counts[tab]);
       expect(page.sessions.every((session) => inTab(session, tab))).toBe(true);
     }
     // A state is a narrower filter than its tab: `stalled` alone, not all of Active.
-    expect(listSessions(sessions, { state: 'stalled' }).total).toBe(2);
+    expect(listSessions(order, { state: 'stalled' }).total).toBe(2);
   });
 });
