@@ -13,10 +13,10 @@ import { faviconPath, sessionPath } from '../shared/paths.js';
 import type { Session, SessionState } from '../shared/protocol.js';
 
 /** How long a notice stays, unless the pointer or focus is on it. */
-export const NOTICE_MS = 12_000;
+const NOTICE_MS = 12_000;
 
 /** The title's prefix: "(2 running, 1 failed) ", or nothing when there is nothing to count. */
-export function titlePrefix(running: number, stalled: number, failed: number): string {
+function titlePrefix(running: number, stalled: number, failed: number): string {
   const parts = [
     running > 0 && `${running} running`,
     stalled > 0 && `${stalled} stalled`,
@@ -26,7 +26,7 @@ export function titlePrefix(running: number, stalled: number, failed: number): s
 }
 
 /** What a notice says of a build that just ended. */
-export function noticeText(session: Pick<Session, 'project' | 'state' | 'currentPhase'>): string {
+function noticeText(session: Pick<Session, 'project' | 'state' | 'currentPhase'>): string {
   if (session.state === 'failed')
     return session.currentPhase
       ? `${session.project} failed at ${session.currentPhase}`

@@ -7,10 +7,10 @@ import type { ServerMessage } from '../shared/protocol.js';
 import { deadAfterMs, DEFAULT_HEARTBEAT_MS } from './heartbeat.js';
 
 /** First retry delay; doubles each failed attempt up to {@link MAX_DELAY_MS}. */
-export const BASE_DELAY_MS = 500;
-export const MAX_DELAY_MS = 15_000;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 15_000;
 /** A connection that lived this long was a good one: the next failure starts backoff afresh. */
-export const GOOD_CONNECTION_MS = 10_000;
+const GOOD_CONNECTION_MS = 10_000;
 
 /** How the connection stands, for the status indicator. */
 export type ConnectionState =
@@ -22,7 +22,7 @@ export interface ConnectionEvents {
 }
 
 /** Delay before retry number `attempt` (0-based): 0.5 s, 1 s, 2 s … 15 s, each ±20 % so pages do not retry in step. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt));
   return Math.min(MAX_DELAY_MS, Math.round(base * (0.8 + random() * 0.4)));
 }

@@ -7,7 +7,7 @@
 /** The server's default `--heartbeat`, for a `hello` that does not say. */
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 /** Heartbeats that may go missing before the connection counts as dead. */
-export const MISSED_HEARTBEATS = 3;
+const MISSED_HEARTBEATS = 3;
 /**
  * Never sooner than this, however fast the server beats: the page checks once a second, and a
  * busy network or a throttled tab can hold frames back for a few seconds without anything wrong.

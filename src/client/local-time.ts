@@ -23,7 +23,7 @@ function localize(el: HTMLElement | SVGElement, timeZone: string | undefined): v
 const SELECTOR = `time${withData('local')}, text${withData('local')}${withData('at')}`;
 
 /** Every time marked `data-local` in `root` (and `root` itself), in the viewer's zone (or `timeZone`). */
-export function localizeTimes(root: ParentNode, timeZone?: string): void {
+function localizeTimes(root: ParentNode, timeZone?: string): void {
   if ((root instanceof HTMLElement || root instanceof SVGElement) && root.matches(SELECTOR))
     localize(root, timeZone);
   for (const el of root.querySelectorAll<HTMLElement | SVGElement>(SELECTOR)) localize(el, timeZone);

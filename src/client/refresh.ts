@@ -19,9 +19,9 @@ interface Htmx {
 declare const htmx: Htmx | undefined;
 
 /** How long requests are gathered before they go out. */
-export const COALESCE_MS = 100;
+const COALESCE_MS = 100;
 /** Past this many cards at once, one list refresh is cheaper than a request per card. */
-export const MAX_CARD_REFRESHES = 24;
+const MAX_CARD_REFRESHES = 24;
 
 function trigger(target: Element, event: ClientEvent): void {
   // `typeof` because a global that failed to load is not even declared at run time.

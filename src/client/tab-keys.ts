@@ -11,7 +11,7 @@ import { IDS } from '../shared/dom.js';
 const TAB = '[role="tab"]';
 
 /** The tab to move to from `index` of `count` tabs for a key, or null for any other key. */
-export function tabTarget(key: string, index: number, count: number): number | null {
+function tabTarget(key: string, index: number, count: number): number | null {
   switch (key) {
     case 'ArrowRight':
       return (index + 1) % count;

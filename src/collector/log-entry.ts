@@ -7,7 +7,7 @@
 import type { LogLevel } from '../shared/protocol.js';
 
 /** Longest line kept, in characters; a longer one is cut with a note of its length. */
-export const MAX_LOG_TEXT = 8 * 1024;
+const MAX_LOG_TEXT = 8 * 1024;
 
 /** A line as a build sent it. */
 export type LogEntry = string | Record<string, unknown>;
@@ -26,14 +26,14 @@ const LEVELS: ReadonlyMap<string, LogLevel> = new Map([
 const TEXT_KEYS = ['text', 'message', 'line', 'msg'] as const;
 
 /** The level a build gave, else one read from the text (errors and tracebacks stand out). */
-export function logLevelOf(value: unknown, text: string): LogLevel {
+function logLevelOf(value: unknown, text: string): LogLevel {
   const level = typeof value === 'string' ? LEVELS.get(value.toLowerCase()) : undefined;
   if (level) return level;
   return /\b(error|failed|exception|traceback)\b/i.test(text) ? 'error' : 'info';
 }
 
 /** One line, bounded, without the NULs and trailing newline a build may leave in it. */
-export function cleanLogText(text: string): string {
+function cleanLogText(text: string): string {
   const bounded =
     text.length > MAX_LOG_TEXT ? `${text.slice(0, MAX_LOG_TEXT)}… (${text.length} characters)` : text;
   return bounded.replaceAll('\u0000', '').replace(/\r?\n$/, '');

@@ -55,7 +55,7 @@ export interface PricingLoad {
 }
 
 /** The rates every entry (and its long-context tier) must give. */
-export const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
+const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
 
 const quote = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
@@ -93,10 +93,7 @@ function readRates(raw: Record<string, unknown>, prefix: string, bad: string[]):
  * Reads the text of one pricing file. Entries with a missing or invalid price are left out and
  * reported (`label` names the file in each problem); the rest are kept.
  */
-export function parsePricing(
-  text: string,
-  label: string,
-): { entries: Map<string, ModelPrice>; problems: string[] } {
+function parsePricing(text: string, label: string): { entries: Map<string, ModelPrice>; problems: string[] } {
   const entries = new Map<string, ModelPrice>();
   const problems: string[] = [];
   let doc: unknown;

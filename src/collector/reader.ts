@@ -11,7 +11,7 @@ export type ReadResult =
   { ok: true; text: string; mtimeMs: number; size: number } | { ok: false; reason: string; missing: boolean };
 
 /** Default limit on a phase or state file: a build never needs more, and memory stays bounded. */
-export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 function describe(error: unknown): { reason: string; missing: boolean } {
   const err = error as NodeJS.ErrnoException;

@@ -13,7 +13,7 @@ import type { TokenSample } from './types.js';
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /** Claude Code's placeholder for messages it made up itself (errors, interruptions): no real usage. */
-export const SYNTHETIC_MODEL = '<synthetic>';
+const SYNTHETIC_MODEL = '<synthetic>';
 
 export type TranscriptLine =
   { kind: 'sample'; sample: TokenSample } | { kind: 'skip' } | { kind: 'problem'; reason: string };

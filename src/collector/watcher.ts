@@ -22,7 +22,7 @@ import { fileExists, fileIdentity, notRegular } from './reader.js';
 const TRAILING_CHECK_MS = 60;
 
 /** Folders never worth descending into: dependencies, VCS data, build output, caches. */
-export const HEAVY_FOLDERS: ReadonlySet<string> = new Set([
+const HEAVY_FOLDERS: ReadonlySet<string> = new Set([
   'node_modules',
   '.git',
   '.hg',

@@ -15,7 +15,7 @@ import type { ExternalSession, MetricsStorage, StateStorage } from './storage.js
 /** Requests a little before a build's `started_at` belong to it: the agent starts before it writes. */
 export const LEAD_MS = 5 * 60_000;
 /** ...and a little after it ends (the final summary, the last push). */
-export const TRAIL_MS = 60_000;
+const TRAIL_MS = 60_000;
 
 /** What attribution reads and remembers. */
 export interface AttributionStorage {
@@ -26,7 +26,7 @@ export interface AttributionStorage {
 export const isBuild = (s: Session) =>
   s.source === 'live' || s.source === 'push' || s.source === 'checkpoint';
 
-export function timeWindow(session: Session): { from: number; to: number } {
+function timeWindow(session: Session): { from: number; to: number } {
   const from = Date.parse(session.startedAt) - LEAD_MS;
   const to = session.endedAt ? Date.parse(session.endedAt) + TRAIL_MS : Number.MAX_SAFE_INTEGER;
   return { from, to };

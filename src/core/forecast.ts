@@ -9,7 +9,7 @@ import type { Session } from '../shared/protocol.js';
 import { alignKey, mergePhaseOrder, phaseFigures, spreadOf } from './run-figures.js';
 
 /** How many of the most recent completed runs a forecast learns from. */
-export const FORECAST_RUNS = 20;
+const FORECAST_RUNS = 20;
 
 /** What one phase is expected to take. */
 export interface PhaseForecast {
@@ -38,7 +38,7 @@ export type ForecastResult =
 const none = (forecastReason: string): ForecastResult => ({ forecast: null, forecastReason });
 
 /** The past runs a forecast learns from: completed runs of the project, newest first, at most 20. */
-export function forecastBasis(session: Session, runs: readonly Session[]): Session[] {
+function forecastBasis(session: Session, runs: readonly Session[]): Session[] {
   return runs
     .filter((run) => run.id !== session.id && run.state === 'completed' && run.endedAt !== null)
     .sort((a, b) =>

@@ -39,7 +39,7 @@ const MAX_POINTS = 120;
 /** Samples outside these times cannot be drawn as dates (the parsers already refuse them). */
 const LATEST_MS = Date.UTC(10000, 0, 1);
 /** How many iterations running a test must fail before it is called stuck. */
-export const STUCK_AFTER = 3;
+const STUCK_AFTER = 3;
 
 function emptyCounts(): TokenCounts {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0, costUsd: 0, requests: 0 };

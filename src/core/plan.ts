@@ -23,7 +23,7 @@ const OPTIONAL_PHASE_NAMES: readonly string[] = ['Codebase Analysis', 'GitHub In
 const TASKS_PHASE = 'Builder';
 
 /** The reason given for a phase the build went past, or ended before, without running it. */
-export const NOT_RUN = 'not run';
+const NOT_RUN = 'not run';
 
 /** Whether a phase may be left out of a build (shown queued, skipped once the build completes). */
 export function isOptionalPhase(name: string): boolean {

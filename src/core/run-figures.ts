@@ -5,7 +5,7 @@
  * phase by phase, and the median and range of a set of figures. Pure.
  */
 import type { PhaseSpan, Session } from '../shared/protocol.js';
-import type { PhaseTokens, SessionMetrics } from '../shared/metrics.js';
+import type { SessionMetrics } from '../shared/metrics.js';
 import { canonicalPhase, phaseKey } from './phases.js';
 
 /** A finished run's length, end minus start; null while it runs or when a time is unreadable. */
@@ -98,11 +98,6 @@ export function phaseFigures(session: Session, metrics: SessionMetrics | null): 
     figure.endedAt = span.endedAt;
   }
   return [...byKey.values()];
-}
-
-/** Tokens and cost a run used outside any of its phases (before the first, after the last). */
-export function outsidePhases(metrics: SessionMetrics | null): PhaseTokens | null {
-  return metrics?.tokens.byPhase.find((row) => row.phase === null) ?? null;
 }
 
 /**

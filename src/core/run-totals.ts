@@ -35,7 +35,7 @@ export interface RunTotalsReport {
 }
 
 /** Longer ranges than this many days are told by month. */
-export const MAX_DAYS = 92;
+const MAX_DAYS = 92;
 /** Filling empty periods stops here: a bad clock in one run must not make thousands of empty bars. */
 const MAX_FILLED = 400;
 const DAY_MS = 86_400_000;

@@ -13,7 +13,7 @@ import type { AgentScript } from './builder-schedule.js';
 import { varied } from './ids.js';
 
 /** Seconds (at speed 1) between two progress reports of a working agent, and two of its requests. */
-export const TICK_SECONDS = 3;
+const TICK_SECONDS = 3;
 
 /** One request of an agent, at `s` seconds (speed 1) after its phase starts. */
 export interface AgentRequest {
@@ -26,7 +26,7 @@ export interface AgentRequest {
 }
 
 /** When an agent sends its requests: as it starts, at every tick while it works, and as it ends. */
-export function requestTimes(script: AgentScript): number[] {
+function requestTimes(script: AgentScript): number[] {
   const times = [script.active];
   for (let s = script.active + TICK_SECONDS; s < script.end - 0.5; s += TICK_SECONDS) times.push(s);
   if (script.end > script.active) times.push(script.end);

@@ -13,7 +13,7 @@ import type { LogActivity } from './activity.js';
 const FAILURE_OUTPUT_SECONDS = 2;
 
 /** What the test runner prints for one iteration, as a terminal shows it. */
-export function testRunOutput(command: string, run: TestRun): string[] {
+function testRunOutput(command: string, run: TestRun): string[] {
   const total = run.passed + run.failed;
   const lines = [`$ ${command}`, ansi.dim(` RUN  iteration ${run.iteration}`)];
   for (const result of run.results) {

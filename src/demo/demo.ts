@@ -20,13 +20,13 @@ import { clearTranscripts } from './transcripts.js';
 import { sleep } from './wait.js';
 
 /** Seconds (at speed 1) between the main build's start and the second one's. */
-export const SECOND_BUILD_DELAY_SECONDS = 20;
+const SECOND_BUILD_DELAY_SECONDS = 20;
 
 /** The second build is a smaller project: it plays this many times faster than the main one. */
-export const SECOND_BUILD_SPEEDUP = 1.5;
+const SECOND_BUILD_SPEEDUP = 1.5;
 
 /** The phase the second build fails at. */
-export const SECOND_BUILD_FAILS_AT = 'Deploy';
+const SECOND_BUILD_FAILS_AT = 'Deploy';
 
 export interface DemoOptions {
   /** The folder both builds are written into, one subfolder each (named after its project). */
@@ -63,7 +63,7 @@ export interface DemoResult {
 }
 
 /** The demo's two projects: the main build's, and the second build's (never the same). */
-export function demoProjects(project: string = DEFAULT_PROJECT): [main: string, second: string] {
+function demoProjects(project: string = DEFAULT_PROJECT): [main: string, second: string] {
   // The second build needs a folder and a session of its own, whatever the main one is called.
   return [project, project === TODO_API.project ? `${TODO_API.project}-2` : TODO_API.project];
 }

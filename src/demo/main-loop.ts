@@ -14,9 +14,9 @@ import { varied } from './ids.js';
 import { MAIN_MODEL } from './models.js';
 
 /** The main loop's context as the build starts: Claude Code's system prompt, tools and the task. */
-export const FIRST_CONTEXT_TOKENS = 12_000;
+const FIRST_CONTEXT_TOKENS = 12_000;
 /** What each phase adds to it: the agents' reports, the files read, the phase's own notes. */
-export const CONTEXT_PER_PHASE = 9_500;
+const CONTEXT_PER_PHASE = 9_500;
 /** Seconds (at speed 1) after a phase-file update before the main loop's next request goes out. */
 const REPLY_SECONDS = 0.5;
 

@@ -25,9 +25,6 @@ export interface TestRun {
   fixNote: string;
 }
 
-/** Tests in the default (weather app) suite. */
-export const TEST_CASE_COUNT = WEATHER_APP.suite.length;
-
 /**
  * The report of test iteration `iteration` of `story`'s suite. With `stuck`, the last bug
  * survives every fix, so the loop runs out of iterations.

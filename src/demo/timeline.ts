@@ -17,7 +17,7 @@ export type TimelineItem =
   | { atMs: number; delayMs: number; step?: undefined; activity: Activity };
 
 /** Everything that happens inside the build `plan` describes, in no particular order. */
-export function planActivity(plan: BuildPlan): Activity[] {
+function planActivity(plan: BuildPlan): Activity[] {
   const logs = planLogs(plan);
   const mainLoop = planMainLoop(plan);
   if (plan.outcome === 'completed') return [...planAgents(plan), ...logs, ...mainLoop];
@@ -103,7 +103,7 @@ function rank(item: { step?: PlannedStep; activity?: Activity }): number {
  * The plan's steps and `activities` in the order they happen, each with its wait after the
  * previous one. Nothing comes after the build's last step, so the log ends with its verdict.
  */
-export function mergeTimeline(plan: BuildPlan, activities: readonly Activity[]): TimelineItem[] {
+function mergeTimeline(plan: BuildPlan, activities: readonly Activity[]): TimelineItem[] {
   const items: Array<{ atMs: number; step?: PlannedStep; activity?: Activity }> = [
     ...plan.steps.map((step) => ({ atMs: step.atMs, step })),
     ...activities

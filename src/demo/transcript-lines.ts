@@ -11,7 +11,7 @@ import type { RequestActivity } from './activity.js';
 import { messageIdOf, requestIdOf, toolUseIdOf, uuidOf } from './ids.js';
 
 /** The Claude Code version the transcripts say wrote them. */
-export const CLAUDE_CODE_VERSION = '2.1.39';
+const CLAUDE_CODE_VERSION = '2.1.39';
 
 /** Milliseconds (at speed 1) between two lines of one streamed response. */
 const STREAM_STEP_MS = 100;

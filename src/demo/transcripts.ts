@@ -15,7 +15,7 @@ import { renderRequest, startConversation } from './transcript-lines.js';
 import type { Conversation } from './transcript-lines.js';
 
 /** The folder name Claude Code gives a working directory: every character but letters and digits as "-". */
-export function projectFolderName(cwd: string): string {
+function projectFolderName(cwd: string): string {
   return cwd.replace(/[^A-Za-z0-9]/g, '-');
 }
 

@@ -15,7 +15,7 @@ const SUMMARY_ORDER: readonly SummaryKey[] = ['active', 'spawning', 'idle', 'sta
 const summaryKey = (agent: Agent): SummaryKey => (agent.stalled ? 'stalled' : agent.status);
 
 /** The counts behind the summary, in {@link SUMMARY_ORDER}, zeros left out. */
-export function agentCounts(agents: readonly Agent[]): { key: SummaryKey; count: number }[] {
+function agentCounts(agents: readonly Agent[]): { key: SummaryKey; count: number }[] {
   const counts = new Map<SummaryKey, number>();
   for (const agent of agents) counts.set(summaryKey(agent), (counts.get(summaryKey(agent)) ?? 0) + 1);
   return SUMMARY_ORDER.filter((key) => counts.has(key)).map((key) => ({ key, count: counts.get(key) ?? 0 }));

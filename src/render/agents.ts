@@ -27,7 +27,7 @@ const STATUS_LABELS: Readonly<Record<AgentStatus, string>> = {
 };
 
 /** The status badge, and a second "Stalled" badge when a working agent has gone quiet. */
-export function agentBadges(agent: Agent): SafeHtml {
+function agentBadges(agent: Agent): SafeHtml {
   const status = html`<span
     class="badge agent-badge agent-badge-${agent.status}"
     data-status="${agent.status}"

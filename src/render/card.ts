@@ -84,7 +84,7 @@ function blockedNote(segments: readonly PipelineSegment[]): SafeHtml | null {
  * The compact row of phase segments: done ones with their durations, the current one ticking,
  * failed and blocked ones marked, and a note saying what failed and how much it blocked.
  */
-export function pipelineRow(plan: readonly PlannedPhase[], now: number): SafeHtml {
+function pipelineRow(plan: readonly PlannedPhase[], now: number): SafeHtml {
   const segments = phasePipeline(plan);
   if (segments.length === 0) return html``;
   return html`<ol class="pipeline" aria-label="Phases">
@@ -152,7 +152,7 @@ function resultCount(count: number, mark: string, word: string, className: strin
  * The test figure: the session's iteration, with the latest result's passed and failed counts
  * under it when known ("2", then "13 ✓ 2 ✗").
  */
-export function testState(session: Session, tests: TestIteration | null | undefined): SafeHtml {
+function testState(session: Session, tests: TestIteration | null | undefined): SafeHtml {
   const iteration = session.testIteration ?? tests?.iteration ?? null;
   if (!tests || (tests.passed === null && tests.failed === null)) return html`${iteration ?? UNKNOWN}`;
   const passed = tests.passed !== null && resultCount(tests.passed, '✓', 'passed', 'pass');

@@ -18,7 +18,7 @@ const CURVE_AREA: PlotArea = { width: 640, height: 260, left: 60, right: 14, top
 const ELAPSED_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MINUTE);
 
 /** Round elapsed times from 0 to `end`, about `target` of them ("30m", "1h 30m"). */
-export function elapsedTicks(end: number, target = 8): number[] {
+function elapsedTicks(end: number, target = 8): number[] {
   const step =
     ELAPSED_STEPS.find((s) => end / s <= target) ?? Math.ceil(end / target / (1440 * MINUTE)) * 1440 * MINUTE;
   const ticks: number[] = [];

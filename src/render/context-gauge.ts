@@ -10,8 +10,8 @@ import { clampPercent, formatPercent, formatTokens } from './format.js';
 import { chartSvg, halfArcPath } from './charts.js';
 
 /** Under this percentage the context is safe, under {@link CONTEXT_CRITICAL_PERCENT} a warning. */
-export const CONTEXT_WARNING_PERCENT = 50;
-export const CONTEXT_CRITICAL_PERCENT = 75;
+const CONTEXT_WARNING_PERCENT = 50;
+const CONTEXT_CRITICAL_PERCENT = 75;
 
 const LEVEL_LABELS: Readonly<Record<ContextLevel, string>> = {
   safe: 'safe',

@@ -22,13 +22,13 @@ export const LOG_TAIL_LINES = 200;
 const LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
 
 /** The level as a class name: one of the four, `info` for anything else. */
-export const levelOf = (level: string): LogLevel => (LEVELS.has(level) ? (level as LogLevel) : 'info');
+const levelOf = (level: string): LogLevel => (LEVELS.has(level) ? (level as LogLevel) : 'info');
 
 /** Colour is not the only sign of a problem line: it also says so in words. */
 const LEVEL_TAGS: Readonly<Partial<Record<LogLevel, string>>> = { error: 'error', warn: 'warn' };
 
 /** One line: `<li class="log-line log-error" data-seq="12">`, time, level tag, text. */
-export function renderLogLine(line: LogLine): SafeHtml {
+function renderLogLine(line: LogLine): SafeHtml {
   const level = levelOf(line.level);
   const tag = LEVEL_TAGS[level];
   return html`<li

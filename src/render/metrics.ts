@@ -16,7 +16,7 @@ import { renderTokenChart } from './token-chart.js';
 import { renderByModel, renderByPhase, renderTotals } from './token-breakdown.js';
 
 /** What the page says when no tokens are known, with where buildcast looks for them. */
-export const NO_TOKENS = raw(
+const NO_TOKENS = raw(
   '<strong>No token usage recorded for this build yet.</strong> buildcast reads Claude Code transcripts ' +
     'from <code>~/.claude/projects</code> and OpenTelemetry sent to <code>/v1/logs</code>.',
 );

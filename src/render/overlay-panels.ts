@@ -25,7 +25,7 @@ export const LOG_LINES: Readonly<Record<OverlayLayout, number>> = {
 };
 
 /** Agents listed one by one on the scoreboard; the other layouts sum them up in a line. */
-export const LISTED_AGENTS = 8;
+const LISTED_AGENTS = 8;
 
 const SEGMENT_MARKS: Readonly<Record<SegmentStatus, string>> = {
   done: '✓',

@@ -12,7 +12,7 @@ import { formatDuration, UNKNOWN } from '../shared/format.js';
 import { elapsed, localTime } from './stamps.js';
 
 /** Badge words for each plan status. */
-export const PLAN_LABELS: Readonly<Record<PlanStatus, string>> = {
+const PLAN_LABELS: Readonly<Record<PlanStatus, string>> = {
   queued: 'Queued',
   running: 'Running',
   completed: 'Done',
@@ -22,7 +22,7 @@ export const PLAN_LABELS: Readonly<Record<PlanStatus, string>> = {
 };
 
 /** The status badge: `<span class="pill pill-blocked" data-status="blocked">Blocked</span>`. */
-export function planPill(status: PlanStatus): SafeHtml {
+function planPill(status: PlanStatus): SafeHtml {
   return html`<span class="pill pill-${status}" data-status="${status}">${PLAN_LABELS[status]}</span>`;
 }
 

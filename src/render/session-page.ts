@@ -32,7 +32,7 @@ import { elapsed, localTime, sessionStamp } from './stamps.js';
 export const RAW_DISPLAY_LIMIT = 128 * 1024;
 
 /** The raw text pretty-printed when it is JSON, and what it turned out to be. */
-export function prettyRaw(text: string): { text: string; json: boolean } {
+function prettyRaw(text: string): { text: string; json: boolean } {
   try {
     return { text: JSON.stringify(JSON.parse(text), null, 2), json: true };
   } catch {

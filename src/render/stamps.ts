@@ -40,7 +40,7 @@ export function freshStamp(updatedAt: string, now: number): SafeHtml {
  * `<time class="fresh fresh-ended" data-ended="ISO">Finished 3m ago</time>`: a build that has
  * ended is not stale, so its stamp says when it finished, in a neutral colour.
  */
-export function finishedStamp(endedAt: string, now: number): SafeHtml {
+function finishedStamp(endedAt: string, now: number): SafeHtml {
   const at = parseTime(endedAt);
   if (at === null) return html`<time class="fresh fresh-ended">Finished ${UNKNOWN}</time>`;
   return html`<time

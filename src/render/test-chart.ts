@@ -16,7 +16,7 @@ const AREA: PlotArea = { width: 560, height: 220, left: 44, right: 10, top: 18, 
 const count = (n: number): string => String(n);
 
 /** The iterations in order, one per number (a later record of the same iteration wins). */
-export function orderedIterations(iterations: TestIteration[]): TestIteration[] {
+function orderedIterations(iterations: TestIteration[]): TestIteration[] {
   const byNumber = new Map<number, TestIteration>();
   for (const iteration of iterations) byNumber.set(iteration.iteration, iteration);
   return [...byNumber.values()].sort((a, b) => a.iteration - b.iteration);

@@ -13,7 +13,7 @@ import { chartSvg, clip, niceTicks, px } from './charts.js';
 import { TOKEN_TYPES } from './token-chart.js';
 
 /** What a slice of requests outside every phase is called. */
-export const NO_PHASE = 'Outside any phase';
+const NO_PHASE = 'Outside any phase';
 const ROW = 26;
 const LABEL_WIDTH = 150;
 const WIDTH = 560;
@@ -21,7 +21,7 @@ const WIDTH = 560;
 const phaseLabel = (slice: PhaseTokens): string => slice.phase ?? NO_PHASE;
 
 /** A cost as text: dollars when known, "cost unknown" when it is not. */
-export function costText(costUsd: number | null): string {
+function costText(costUsd: number | null): string {
   return costUsd === null ? 'cost unknown' : formatUsd(costUsd);
 }
 
@@ -30,7 +30,7 @@ export function costText(costUsd: number | null): string {
  * after, requests outside any phase last. A phase that ran more than once (Test in a
  * self-healing loop) is one row: its runs added up, its cost unknown if any run's is.
  */
-export function orderedPhases(session: Session, byPhase: PhaseTokens[]): PhaseTokens[] {
+function orderedPhases(session: Session, byPhase: PhaseTokens[]): PhaseTokens[] {
   const merged = new Map<string | null, PhaseTokens>();
   for (const slice of byPhase) {
     const seen = merged.get(slice.phase);

@@ -166,7 +166,7 @@ function describe(bars: TokenBar[], total: number, start: number, end: number, p
 }
 
 /** The legend: one swatch per token type with its total. */
-export function tokenLegend(totals: Record<TokenType, number>): SafeHtml {
+function tokenLegend(totals: Record<TokenType, number>): SafeHtml {
   return html`<ul class="legend" aria-label="Token types">
     ${TOKEN_TYPES.map(
       ({ key, label }) =>

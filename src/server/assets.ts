@@ -37,7 +37,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The content type for a file name, by extension. */
-export function contentTypeOf(file: string): string {
+function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
 }
 
@@ -100,7 +100,7 @@ function createAssetCache(): AssetCache {
 }
 
 /** Where htmx lives: resolved through Node's own module resolution, never a CDN. */
-export function resolveHtmx(): string | null {
+function resolveHtmx(): string | null {
   try {
     return createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
   } catch {

@@ -22,18 +22,18 @@ import { isIngestPath } from './guard.js';
 import { isOverlayScope } from './overlay-scope.js';
 
 /** The cookie a browser keeps after opening a page with the right `?token=`. */
-export const TOKEN_COOKIE = 'buildcast_token';
+const TOKEN_COOKIE = 'buildcast_token';
 
 /** The cookie a Browser Source keeps after opening the overlay with the right overlay `?token=`. */
-export const OVERLAY_COOKIE = 'buildcast_overlay';
+const OVERLAY_COOKIE = 'buildcast_overlay';
 
 /** The viewer cookie's value for `token`: derived from it, never equal to it. */
-export function viewerCookieValue(token: string): string {
+function viewerCookieValue(token: string): string {
   return createHmac('sha256', token).update('buildcast viewer cookie v1').digest('base64url');
 }
 
 /** The overlay cookie's value for an overlay token, derived the same way for its own scope. */
-export function overlayCookieValue(overlayToken: string): string {
+function overlayCookieValue(overlayToken: string): string {
   return createHmac('sha256', overlayToken).update('buildcast overlay cookie v1').digest('base64url');
 }
 

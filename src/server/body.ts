@@ -18,7 +18,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../collector/json-text.js';
 import { ApiError } from './errors.js';
 
 /** How much of an oversized body is read and dropped so its client can read the 413; beyond it the connection is closed. */
-export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** The body as UTF-8 text; a body over `maxBytes` is refused with a 413. */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {

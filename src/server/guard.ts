@@ -40,7 +40,7 @@ export function normalizeHostName(name: string): string {
 }
 
 /** The name in a `Host` header (its port dropped), normalized; null when the header is malformed. */
-export function hostNameOf(header: string): string | null {
+function hostNameOf(header: string): string | null {
   const text = header.trim().toLowerCase();
   let name = text;
   let port = '';
@@ -139,7 +139,7 @@ export function originGuard(allowedHosts: readonly string[]): MiddlewareHandler 
  * Pages made to be shown inside other pages: the stream overlay (SPEC 5), so stream tools can
  * embed it. Only these may be framed; every other answer refuses framing.
  */
-export const FRAMEABLE_PATHS: ReadonlySet<string> = new Set(['/overlay']);
+const FRAMEABLE_PATHS: ReadonlySet<string> = new Set(['/overlay']);
 
 /** For answers that carry no policy of their own (JSON, assets, errors): nothing may load from them. */
 const BARE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -51,7 +51,7 @@ export function download(c: Context, body: string, name: string, format: ExportF
 }
 
 /** The comparison `?ids=` asks for, or the API error that says why not. */
-export function comparisonFor(c: Context, history: RunHistory) {
+function comparisonFor(c: Context, history: RunHistory) {
   const ids = parseCompareIds(c.req.queries('ids') ?? []);
   if (!ids.ok) throw problemError(ids.problem);
   const result = history.compare(ids.value);

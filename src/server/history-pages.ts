@@ -45,7 +45,7 @@ export interface HistoryPageDeps {
 }
 
 /** Runs per history page. */
-export const HISTORY_PAGE_SIZE = 50;
+const HISTORY_PAGE_SIZE = 50;
 const PARAMS = ['q', 'state', 'project', 'from', 'to', 'source', 'host', 'sort', 'order', 'cursor'] as const;
 
 function sendHtml(c: Context, markup: SafeHtml, status: 200 | 400 | 404 = 200): Response {

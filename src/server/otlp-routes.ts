@@ -31,7 +31,7 @@ export interface OtlpDeps {
  * How much larger than the body limit a compressed body may grow once inflated. OTLP batches
  * compress about tenfold; what inflates beyond this is refused before it is held in memory.
  */
-export const INFLATED_BODY_FACTOR = 16;
+const INFLATED_BODY_FACTOR = 16;
 
 const PROTOBUF = 'application/x-protobuf';
 

@@ -9,7 +9,7 @@ import { OVERLAY_ROUTES } from '../shared/overlay-dom.js';
 import { CLIENT_FILE_PATTERN } from './assets.js';
 
 /** The browser modules the overlay page loads: src/client/overlay.ts and what it imports. */
-export const OVERLAY_CLIENT_MODULES: ReadonlySet<string> = new Set([
+const OVERLAY_CLIENT_MODULES: ReadonlySet<string> = new Set([
   'overlay',
   'morph',
   'connection',

@@ -63,7 +63,7 @@ export interface PageDeps {
 }
 
 /** Page size of the dashboard lists. */
-export const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 50;
 
 const HTML_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',

@@ -26,7 +26,7 @@ export const DEFAULT_INGEST_RATE = 10_000;
 export const MAX_SOCKETS_PER_ADDRESS = 64;
 
 /** Addresses whose buckets are remembered at once; the least recently seen is forgotten first. */
-export const MAX_TRACKED_ADDRESSES = 4_096;
+const MAX_TRACKED_ADDRESSES = 4_096;
 
 interface Bucket {
   tokens: number;
@@ -119,7 +119,7 @@ export class SocketCounts {
 type NodeEnv = { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
 
 /** The peer's address, an IPv4 client seen through an IPv6 socket written as plain IPv4. */
-export function clientAddress(c: Context): string {
+function clientAddress(c: Context): string {
   const address = (c.env as NodeEnv)?.incoming?.socket?.remoteAddress;
   if (address === undefined) return 'unknown';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;

@@ -34,7 +34,7 @@ const oneOf = <T extends string>(list: readonly T[], value: string): value is T 
  * A time bound: a whole date (`2026-11-20`, UTC) or an ISO date-time. `to` with a whole date
  * includes that day, so `from=2026-11-20&to=2026-11-20` is the one day.
  */
-export function parseBound(text: string, end: boolean): number | null {
+function parseBound(text: string, end: boolean): number | null {
   if (DATE.test(text)) {
     const ms = Date.parse(`${text}T00:00:00Z`);
     return Number.isNaN(ms) ? null : end ? ms + DAY_MS : ms;

@@ -12,9 +12,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Under this age the freshness stamp is green, under {@link FRESH_YELLOW_MS} yellow, else red (SPEC 2). */
-export const FRESH_GREEN_MS = 5 * SECOND;
+const FRESH_GREEN_MS = 5 * SECOND;
 /** Under this age (and at least {@link FRESH_GREEN_MS}) the freshness stamp is yellow. */
-export const FRESH_YELLOW_MS = 30 * SECOND;
+const FRESH_YELLOW_MS = 30 * SECOND;
 
 /** Every class a freshness stamp can carry, so the page can swap one for another. */
 export const FRESH_CLASSES = ['fresh-green', 'fresh-yellow', 'fresh-red'] as const;

@@ -65,7 +65,7 @@ export const OVERLAY_QUERY = {
 const PROJECT_PREFIX = 'project:';
 
 /** `latest` (or nothing), `project:<name>`, or a session id. */
-export function parseSelector(text: string | null | undefined): OverlaySelector {
+function parseSelector(text: string | null | undefined): OverlaySelector {
   const value = text?.trim() ?? '';
   if (value === '' || value === 'latest') return { kind: 'latest' };
   if (value.startsWith(PROJECT_PREFIX)) {
@@ -91,7 +91,7 @@ const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is
   list.some((item) => item === value);
 
 /** A scale factor snapped to {@link SCALE}; 1 for anything that is not a number. */
-export function parseScale(text: string | null | undefined): number {
+function parseScale(text: string | null | undefined): number {
   const value = Number(text);
   if (text === null || text === undefined || text.trim() === '' || !Number.isFinite(value)) return 1;
   const clamped = Math.min(SCALE.max, Math.max(SCALE.min, value));
@@ -99,7 +99,7 @@ export function parseScale(text: string | null | undefined): number {
 }
 
 /** The panels named in `panels=` (comma-separated), in their own order; the layout's when none is known. */
-export function parsePanels(text: string | null | undefined, layout: OverlayLayout): readonly OverlayPanel[] {
+function parsePanels(text: string | null | undefined, layout: OverlayLayout): readonly OverlayPanel[] {
   const named = new Set((text ?? '').split(',').map((name) => name.trim().toLowerCase()));
   const panels = PANELS.filter((panel) => named.has(panel));
   return panels.length > 0 ? panels : DEFAULT_PANELS[layout];

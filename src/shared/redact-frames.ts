@@ -61,7 +61,7 @@ function redactIteration(iteration: TestIteration): TestIteration {
 }
 
 /** A session's metrics with phase, model and test names redacted. */
-export function redactMetrics(metrics: SessionMetrics): SessionMetrics {
+function redactMetrics(metrics: SessionMetrics): SessionMetrics {
   const { tokens, context, tests } = metrics;
   return {
     ...metrics,

@@ -156,6 +156,3 @@ export function redactText(text: string): string {
 export function redactNullable(text: string | null): string | null {
   return text === null ? null : redactText(text);
 }
-
-/** What each rule catches, in the order they run (for documentation and tests). */
-export const REDACTION_RULES: readonly string[] = RULES.map((rule) => rule.what);
