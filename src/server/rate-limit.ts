@@ -8,6 +8,7 @@
  * Addresses are the peer's own: `X-Forwarded-For` is not trusted, so behind a reverse proxy
  * every client shares the proxy's bucket.
  */
+import { Lru } from '../shared/lru.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../shared/clock.js';
@@ -48,8 +49,8 @@ export class TokenBuckets {
   readonly #perMs: number;
   readonly #burst: number;
   readonly #clock: Clock;
-  readonly #max: number;
-  readonly #buckets = new Map<string, Bucket>();
+  /** Addresses in the order they were last seen; the one seen longest ago is forgotten first. */
+  readonly #buckets: Lru<string, Bucket>;
 
   constructor({
     perSecond,
@@ -60,7 +61,7 @@ export class TokenBuckets {
     this.#perMs = perSecond / 1000;
     this.#burst = Math.max(1, burst);
     this.#clock = clock;
-    this.#max = Math.max(1, maxAddresses);
+    this.#buckets = new Lru(maxAddresses);
   }
 
   /** Takes one request from `address`'s bucket: 0 when it may go ahead, else whole seconds to wait. */
@@ -68,15 +69,12 @@ export class TokenBuckets {
     const now = this.#clock.now();
     let bucket = this.#buckets.get(address);
     if (bucket) {
-      // Re-inserted so the map's order is the order addresses were last seen.
-      this.#buckets.delete(address);
       bucket.tokens = Math.min(this.#burst, bucket.tokens + Math.max(0, now - bucket.at) * this.#perMs);
       bucket.at = now;
     } else {
-      if (this.#buckets.size >= this.#max) this.#buckets.delete(this.#buckets.keys().next().value!);
       bucket = { tokens: this.#burst, at: now };
+      this.#buckets.set(address, bucket);
     }
-    this.#buckets.set(address, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
