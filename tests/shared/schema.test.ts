@@ -126,7 +126,7 @@ describe('schema/phase-file.schema.json', () => {
     },
   );
 
-  it('rejects the JSON documents the parser refuses: arrays, numbers, objects with no phase field', () => {
+  it('rejects the JSON documents the parser refuses: arrays, numbers, objects with no phase or status', () => {
     const refused = fixtures.filter((fixture) => {
       if (parsePhaseFile(fixture.text).ok) return false;
       try {
@@ -139,6 +139,7 @@ describe('schema/phase-file.schema.json', () => {
     expect(refused.map((fixture) => fixture.name)).toEqual([
       'array.json',
       'empty-object.json',
+      'hook-payload.json',
       'no-fields.json',
       'number.json',
     ]);
