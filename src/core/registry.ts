@@ -14,6 +14,7 @@ import type { PhaseObservation, SourceFault } from '../collector/types.js';
 import {
   applyObservation,
   markStalled,
+  observationTimes,
   projectOf,
   resolveIdentity,
   shouldApply,
@@ -101,7 +102,8 @@ export class SessionRegistry implements SessionReader {
       project,
       this.#index.latestOfProject(project),
       (id) => this.#entries.has(id),
-      new Date(observation.dataTime).toISOString(),
+      // A run that gives no started_at began when its first record says its phase started.
+      observationTimes(observation).start.at,
     );
     const entry = identity.kind === 'existing' ? this.#entries.get(identity.id) : undefined;
     if (!shouldApply(entry, observation, now, this.#freshMs)) {

@@ -7,7 +7,7 @@
 import type { Session, SessionState, SourceWarning } from '../shared/protocol.js';
 import { compactTimestamp, MAX_PHASES, slugify, truncateText } from '../collector/phase-file.js';
 import { canonicalPhase, isFinalPhase, statusOutcome } from './phases.js';
-import { completedPhases, stepTimeline } from './timeline.js';
+import { completedPhases, recordTimes, stepTimeline, type RecordTimes } from './timeline.js';
 import type { PhaseObservation, PhaseRecord } from '../collector/types.js';
 
 /** What the registry remembers about a session besides the session itself. */
@@ -21,6 +21,14 @@ export interface SessionTrack {
 
 /** Which session an observation belongs to. */
 export type Identity = { kind: 'existing'; id: string } | { kind: 'new'; id: string; startedAt: string };
+
+/**
+ * When an observation's phase started and ended (SPEC 2 "The build's own clock"): the record's
+ * own timestamps when it has them; else when its data arrived (file mtime, push receipt).
+ */
+export function observationTimes(observation: PhaseObservation): RecordTimes {
+  return recordTimes(observation.record, new Date(observation.dataTime).toISOString());
+}
 
 /** Builds the stable, URL-safe id of a run: `weather-app-20261120T140211Z`. */
 export function sessionIdFor(project: string, startedAtIso: string): string {
@@ -199,7 +207,11 @@ export function applyObservation(
     testIteration: record.testIteration ?? previous?.testIteration ?? null,
     startedAt: previous?.startedAt ?? identity.startedAt,
     updatedAt: atIso,
-    endedAt: state === 'completed' || state === 'failed' ? (previous?.endedAt ?? atIso) : null,
+    // "Took" is the build's own: it ended when its last record says its phase ended.
+    endedAt:
+      state === 'completed' || state === 'failed'
+        ? (previous?.endedAt ?? recordTimes(record, atIso).end.at)
+        : null,
     source: observation.source,
     phases,
     warnings,

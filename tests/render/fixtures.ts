@@ -61,6 +61,7 @@ export function span(
     startedAt,
     endedAt,
     durationMs: endedAt === null ? null : Date.parse(endedAt) - Date.parse(startedAt),
+    clock: 'build',
   };
 }
 
