@@ -22,6 +22,7 @@ import {
   isPhaseFile,
   isSideFile,
   logFileWorkdir,
+  phaseFileOf,
   workdirOf,
 } from './build-files.js';
 
@@ -222,6 +223,7 @@ export class Collector {
     }
     // A side file that cannot be read yet (half written) is simply read again on its next change.
     if (observation) {
+      await this.#phaseFileFirst(workdir);
       sink.cleared?.(file);
       sink.side(observation);
     }
@@ -241,8 +243,10 @@ export class Collector {
       return;
     }
     if (read.lines.length === 0) return;
+    await this.#phaseFileFirst(workdir);
+    const startsLog = read.fromStart;
     if (events === null) {
-      sink.side({ kind: 'log-lines', workdir, file, at, lines: read.lines });
+      sink.side({ kind: 'log-lines', workdir, file, at, lines: read.lines, startsLog });
       return;
     }
     const parsed = read.lines.map((line) => parseEventLine(line));
@@ -251,7 +255,17 @@ export class Collector {
     if (bad > 0)
       sink.fault({ file, workdir, reason: `${bad} event line(s) could not be read`, observedAt: at });
     else sink.cleared?.(file);
-    if (good.length > 0) sink.side({ kind: 'events', workdir, file, at, events: good });
+    if (good.length > 0) sink.side({ kind: 'events', workdir, file, at, events: good, startsLog });
+  }
+
+  /**
+   * A build writes its phase file, side files and event log together: read the other way round,
+   * lines would find no run, or the folder's previous one. So a due phase-file read goes first.
+   */
+  async #phaseFileFirst(workdir: string): Promise<void> {
+    const phaseFile = phaseFileOf(workdir);
+    if (this.#scheduler.isPending(phaseFile))
+      await this.#scheduler.run(phaseFile, () => this.#readPhaseFile(phaseFile));
   }
 
   async #readCheckpoint(folder: string): Promise<void> {
