@@ -180,6 +180,13 @@ export interface Agent {
   progressPercent: number | null;
   tokensUsed: number | null;
   error: string | null;
+  /** The build task it works on (`task_id`), when told. */
+  task: string | null;
+  /**
+   * It failed, and a later agent doing the same work (the same task, or an id or name that
+   * marks it as this one's retry) completed it: the failure is not the build's.
+   */
+  retried: boolean;
   /** ISO time the agent was first seen. */
   startedAt: string;
   /** ISO time its reported state last changed. */

@@ -78,6 +78,8 @@ export function makeAgent(overrides: Partial<Agent> = {}): Agent {
     progressPercent: 50,
     tokensUsed: 48_200,
     error: null,
+    task: null,
+    retried: false,
     startedAt: '2026-11-20T13:50:00Z',
     updatedAt: '2026-11-20T13:59:30Z',
     endedAt: null,

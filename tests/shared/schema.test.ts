@@ -421,6 +421,8 @@ describe('schema/protocol.schema.json for agent and plan frames', () => {
     progressPercent: 40,
     tokensUsed: 48_200,
     error: null,
+    task: 'task-2',
+    retried: false,
     startedAt: '2026-11-20T14:08:02.000Z',
     updatedAt: '2026-11-20T14:12:40.000Z',
     endedAt: null,
