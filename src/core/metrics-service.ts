@@ -278,14 +278,11 @@ export class MetricsService {
       case 'test-count':
         this.#currentIteration.set(session.id, observation.iteration);
         break;
-      case 'test-results':
-        this.#o.store.metrics.saveTestIteration(session.id, {
-          iteration: observation.iteration,
-          passed: observation.passed,
-          failed: observation.failed,
-          failing: observation.failing,
-        });
+      case 'test-results': {
+        const { iteration, passed, failed, failing } = observation;
+        this.#o.store.metrics.saveTestIteration(session.id, { iteration, passed, failed, failing });
         break;
+      }
       case 'build-tasks':
       case 'events':
       case 'log-lines':
