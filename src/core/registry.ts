@@ -14,7 +14,6 @@ import type { PhaseObservation, SourceFault } from '../collector/types.js';
 import {
   applyObservation,
   markStalled,
-  observationTimes,
   projectOf,
   resolveIdentity,
   shouldApply,
@@ -102,8 +101,7 @@ export class SessionRegistry implements SessionReader {
       project,
       this.#index.latestOfProject(project),
       (id) => this.#entries.has(id),
-      // A run that gives no started_at began when its first record says its phase started.
-      observationTimes(observation).start.at,
+      new Date(observation.dataTime).toISOString(),
     );
     const entry = identity.kind === 'existing' ? this.#entries.get(identity.id) : undefined;
     if (!shouldApply(entry, observation, now, this.#freshMs)) {

@@ -7,7 +7,7 @@
 import type { Session, SessionState, SourceWarning } from '../shared/protocol.js';
 import { compactTimestamp, MAX_PHASES, slugify, truncateText } from '../collector/phase-file.js';
 import { canonicalPhase, isFinalPhase, statusOutcome } from './phases.js';
-import { completedPhases, recordTimes, stepTimeline, type RecordTimes } from './timeline.js';
+import { completedPhases, recordTimes, stepTimeline } from './timeline.js';
 import type { PhaseObservation, PhaseRecord } from '../collector/types.js';
 
 /** What the registry remembers about a session besides the session itself. */
@@ -21,14 +21,6 @@ export interface SessionTrack {
 
 /** Which session an observation belongs to. */
 export type Identity = { kind: 'existing'; id: string } | { kind: 'new'; id: string; startedAt: string };
-
-/**
- * When an observation's phase started and ended (SPEC 2 "The build's own clock"): the record's
- * own timestamps when it has them; else when its data arrived (file mtime, push receipt).
- */
-export function observationTimes(observation: PhaseObservation): RecordTimes {
-  return recordTimes(observation.record, new Date(observation.dataTime).toISOString());
-}
 
 /** Builds the stable, URL-safe id of a run: `weather-app-20261120T140211Z`. */
 export function sessionIdFor(project: string, startedAtIso: string): string {
@@ -66,6 +58,7 @@ function isAtStart(record: PhaseRecord): boolean {
  *
  * @param latest the project's most recent session, if any
  * @param exists whether a session id is already taken
+ * @param observedAtIso when the record arrived, for a record that says no time of its own
  */
 export function resolveIdentity(
   record: PhaseRecord,
@@ -82,10 +75,12 @@ export function resolveIdentity(
     const restarted = isTerminal(latest.state) && isAtStart(record) && statusOutcome(record.status) === null;
     if (!restarted) return { kind: 'existing', id: latest.id };
   }
-  const base = sessionIdFor(project, observedAtIso);
+  // A run that gives no started_at began when its first record says its phase started.
+  const startedAt = recordTimes(record, observedAtIso).start.at;
+  const base = sessionIdFor(project, startedAt);
   let id = base;
   for (let n = 2; exists(id); n++) id = `${base}-${n}`;
-  return { kind: 'new', id, startedAt: observedAtIso };
+  return { kind: 'new', id, startedAt };
 }
 
 /**
