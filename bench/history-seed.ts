@@ -68,6 +68,7 @@ export function seedRun(i: number, count: number): Session {
       status: open ? (state === 'failed' ? 'failed' : 'running') : 'completed',
       startedAt: new Date(at).toISOString(),
       endedAt: open && state === 'stalled' ? null : new Date(end).toISOString(),
+      clock: 'build',
       durationMs: open && state === 'stalled' ? null : minutes * MINUTE,
     });
     at = end;

@@ -11,7 +11,15 @@ import type { Result } from './types.js';
 /** The fields of an {@link Agent} that an update reports, as they are shown. */
 export type ReportedAgentFields = Pick<
   Agent,
-  'type' | 'name' | 'status' | 'reportedStatus' | 'phase' | 'progressPercent' | 'tokensUsed' | 'error'
+  | 'type'
+  | 'name'
+  | 'status'
+  | 'reportedStatus'
+  | 'phase'
+  | 'progressPercent'
+  | 'tokensUsed'
+  | 'error'
+  | 'task'
 >;
 
 /** An agent's reported state, as normalized at the edge. */
@@ -142,6 +150,7 @@ export function parseAgentUpdate(value: unknown): Result<AgentUpdate> {
       progressPercent: progress === null ? null : Math.min(100, progress),
       tokensUsed,
       error: text(pick(body, 'error_message', 'errorMessage', 'error')),
+      task: text(pick(body, 'task_id', 'taskId'), MAX_NAME_LENGTH),
       warnings,
     },
   };

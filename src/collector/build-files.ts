@@ -47,6 +47,11 @@ export function logFileWorkdir(file: string): string | null {
   return null;
 }
 
+/** A work directory's phase file: `<workdir>/.context-foundry/current-phase.json`. */
+export function phaseFileOf(workdir: string): string {
+  return path.join(workdir, STATE_FOLDER, PHASE_FILE);
+}
+
 /** The build's work directory for a phase file. */
 export function workdirOf(phaseFile: string): string {
   return path.dirname(path.dirname(phaseFile));

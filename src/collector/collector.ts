@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Clock } from '../shared/clock.js';
 import { Scheduler } from '../shared/scheduler.js';
 import { parseCheckpoint } from './checkpoint.js';
-import { parseEventLine } from './events-file.js';
+import { parseEventLines } from './events-file.js';
 import { LineTail, type LineOffsetStore } from './line-tail.js';
 import { parsePhaseFile } from './phase-file.js';
 import { parseBuildTasks, parseSessionSummary } from './side-files.js';
@@ -22,6 +22,7 @@ import {
   isPhaseFile,
   isSideFile,
   logFileWorkdir,
+  phaseFileOf,
   workdirOf,
 } from './build-files.js';
 
@@ -81,11 +82,10 @@ export class Collector {
 
   /** Starts watching; resolves when the first scan of every folder is done. */
   async start(): Promise<void> {
-    const { roots, checkpoints, sink } = this.#options;
+    const { roots, checkpoints, sink, clock } = this.#options;
     const ready: Array<Promise<void>> = [];
     const problem = (where: string, reason: string) => sink.problem?.(where, reason);
     const resolved = (where: string) => sink.resolved?.(where);
-    const clock = this.#options.clock;
     if (roots.length > 0) {
       ready.push(
         new Promise((resolve) => {
@@ -222,6 +222,7 @@ export class Collector {
     }
     // A side file that cannot be read yet (half written) is simply read again on its next change.
     if (observation) {
+      await this.#phaseFileFirst(workdir);
       sink.cleared?.(file);
       sink.side(observation);
     }
@@ -241,17 +242,24 @@ export class Collector {
       return;
     }
     if (read.lines.length === 0) return;
+    await this.#phaseFileFirst(workdir);
     if (events === null) {
-      sink.side({ kind: 'log-lines', workdir, file, at, lines: read.lines });
+      sink.side({ kind: 'log-lines', workdir, file, at, lines: read.lines, startsLog: read.fromStart });
       return;
     }
-    const parsed = read.lines.map((line) => parseEventLine(line));
-    const good = parsed.flatMap((line) => (line.kind === 'event' ? [line.event] : []));
-    const bad = parsed.filter((line) => line.kind === 'problem').length;
+    const { events: good, bad } = parseEventLines(read.lines);
     if (bad > 0)
       sink.fault({ file, workdir, reason: `${bad} event line(s) could not be read`, observedAt: at });
     else sink.cleared?.(file);
-    if (good.length > 0) sink.side({ kind: 'events', workdir, file, at, events: good });
+    if (good.length > 0)
+      sink.side({ kind: 'events', workdir, file, at, events: good, startsLog: read.fromStart });
+  }
+
+  /** A folder's due phase-file read goes first: lines read before it find no run, or the last one. */
+  async #phaseFileFirst(workdir: string): Promise<void> {
+    const phaseFile = phaseFileOf(workdir);
+    if (this.#scheduler.isPending(phaseFile))
+      await this.#scheduler.run(phaseFile, () => this.#readPhaseFile(phaseFile));
   }
 
   async #readCheckpoint(folder: string): Promise<void> {

@@ -210,6 +210,18 @@ export function parseEventLine(line: string): EventLine {
   };
 }
 
+/** The events of complete lines, in the order written, and how many lines could not be read. */
+export function parseEventLines(lines: readonly string[]): { events: BuildEvent[]; bad: number } {
+  const events: BuildEvent[] = [];
+  let bad = 0;
+  for (const line of lines) {
+    const parsed = parseEventLine(line);
+    if (parsed.kind === 'event') events.push(parsed.event);
+    else if (parsed.kind === 'problem') bad += 1;
+  }
+  return { events, bad };
+}
+
 /** The events of a log's text, the problems by line number (1-based), and an unfinished last line. */
 export interface EventLog {
   events: BuildEvent[];

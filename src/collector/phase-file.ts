@@ -185,12 +185,33 @@ function unwrap(object: JsonObject): JsonObject {
   return current;
 }
 
+/** Keys only a Claude Code hook payload carries (its stdin JSON: `hook_event_name`, `transcript_path`). */
+const HOOK_KEYS: ReadonlySet<string> = new Set(['hookeventname', 'transcriptpath']);
+
+/** Why an object with no phase, phase number or status is no phase update, in words a user can act on. */
+function notAPhaseFile(object: JsonObject): string {
+  const expected = 'expected current_phase, phase_number or status';
+  if (!Object.keys(object).some((name) => HOOK_KEYS.has(fieldKey(name)))) {
+    return `no phase fields found (${expected}): a phase update says at least which phase or status the build is in`;
+  }
+  const event = Object.entries(object).find(([name]) => fieldKey(name) === 'hookeventname')?.[1];
+  const named = typeof event === 'string' ? ` (${truncateText(event, MAX_NAME_LENGTH)})` : '';
+  return (
+    `no phase fields found (${expected}): this is a Claude Code hook payload${named}, and hooks are not ` +
+    "phase files. Send the build's .context-foundry/current-phase.json instead " +
+    '(curl -X POST -H "Content-Type: application/json" -d @.context-foundry/current-phase.json ' +
+    "<buildcast>/api/phase-update); Claude Code's own token usage is read from its transcripts " +
+    '(--claude-dir) or sent as OpenTelemetry to /v1/logs and /v1/metrics'
+  );
+}
+
 /**
  * Parses a phase file and reports every field it had to give up on.
  *
  * Problems: `too-large` over `maxBytes` (default 16 MiB), `empty` for an empty or blank file,
  * `invalid-json` (typically a file read mid-write) with the parser's message, `not-object` for
- * arrays and scalars, `invalid-fields` when no phase field could be read at all.
+ * arrays and scalars, `invalid-fields` when it names no phase, phase number or status (a Claude
+ * Code hook payload is told where phase files go).
  *
  * Strings longer than {@link MAX_TEXT_LENGTH} characters (a runaway `progress_detail`, or one
  * in `extra`) are cut to that length, ending in "…(truncated)", so a several-megabyte file
@@ -251,13 +272,11 @@ export function parsePhaseObject(object: JsonObject): DetailedPhaseParse {
     phaseStartedAt: time(FIELDS.phaseStartedAt, 'phasestart'),
     phaseEndedAt: time(FIELDS.phaseEndedAt, 'phaseend'),
   };
-  const { project, currentPhase, status, progressDetail, testIteration, startedAt, lastUpdated } = fields;
-  const core = [project, currentPhase, fields.phaseNumber, status, progressDetail, testIteration, startedAt];
-  if (fields.phasesCompleted.length === 0 && [...core, lastUpdated].every((value) => value === null)) {
+  // SPEC 1.2, issue 10: an update must say where the build is, a phase or a status; anything
+  // else (a hook payload, a stray JSON file) would start a phantom session named by its ids.
+  if (fields.currentPhase === null && fields.phaseNumber === null && fields.status === null) {
     const why = fieldWarnings.length > 0 ? `; ${fieldWarnings.join('; ')}` : '';
-    const message = truncateText(
-      `no phase fields found (expected current_phase, status, phase_number, ...)${why}`,
-    );
+    const message = truncateText(`${notAPhaseFile(object)}${why}`);
     return { result: { ok: false, problem: { code: 'invalid-fields', message } }, fieldWarnings };
   }
   return {

@@ -96,36 +96,44 @@ export async function fileExists(file: string): Promise<boolean> {
   }
 }
 
-/** A slice of a file read from a byte position, with the size and inode seen at that moment. */
+/**
+ * A slice of a file read from a byte position, with the size and inode seen at that moment, and
+ * its first bytes when asked for (`head`, empty otherwise).
+ */
 export type RangeResult =
-  { ok: true; bytes: Buffer; size: number; ino: number } | { ok: false; reason: string; missing: boolean };
+  | { ok: true; bytes: Buffer; size: number; ino: number; head: Buffer }
+  | { ok: false; reason: string; missing: boolean };
 
 /**
- * Reads up to `maxBytes` from `start`. Size and inode come from the same open handle as the
- * bytes, so a caller can tell a file that shrank or was replaced from one that only grew.
+ * Reads up to `maxBytes` from `start`, and the file's first `headBytes` bytes. Size, inode and
+ * head come from the same open handle as the bytes, so a caller can tell a file that shrank or
+ * was replaced (even by a new file that was given the old one's inode) from one that only grew.
  */
-export async function readRange(file: string, start: number, maxBytes: number): Promise<RangeResult> {
+export async function readRange(
+  file: string,
+  start: number,
+  maxBytes: number,
+  headBytes = 0,
+): Promise<RangeResult> {
   let handle: FileHandle | undefined;
   try {
     const opened = await openRegular(file);
     if (!opened.ok) return opened;
     handle = opened.handle;
     const { info } = opened;
-    const want = Math.max(0, Math.min(maxBytes, info.size - start));
-    if (want === 0) return { ok: true, bytes: Buffer.alloc(0), size: info.size, ino: info.ino };
-    const buffer = Buffer.allocUnsafe(want);
-    let got = 0;
-    while (got < want) {
-      const { bytesRead } = await handle.read(buffer, got, want - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return {
-      ok: true,
-      bytes: got === want ? buffer : buffer.subarray(0, got),
-      size: info.size,
-      ino: info.ino,
+    const fill = async (buffer: Buffer, from: number): Promise<Buffer> => {
+      let got = 0;
+      while (got < buffer.length) {
+        const { bytesRead } = await handle!.read(buffer, got, buffer.length - got, from + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === buffer.length ? buffer : buffer.subarray(0, got);
     };
+    const head = await fill(Buffer.alloc(Math.max(0, Math.min(headBytes, info.size))), 0);
+    const want = Math.max(0, Math.min(maxBytes, info.size - start));
+    const bytes = want === 0 ? Buffer.alloc(0) : await fill(Buffer.allocUnsafe(want), start);
+    return { ok: true, bytes, size: info.size, ino: info.ino, head };
   } catch (error) {
     return { ok: false, ...describe(error) };
   } finally {

@@ -138,8 +138,16 @@ export type SideFileObservation =
       failing: string[];
     }
   | { kind: 'build-tasks'; workdir: string; file: string; at: number; tasks: BuildTask[] }
-  | { kind: 'events'; workdir: string; file: string; at: number; events: BuildEvent[] }
-  | { kind: 'log-lines'; workdir: string; file: string; at: number; lines: string[] }
+  | {
+      kind: 'events';
+      workdir: string;
+      file: string;
+      at: number;
+      events: BuildEvent[];
+      /** The lines begin the file (new, truncated or replaced): perhaps a new run's log. */
+      startsLog?: boolean;
+    }
+  | { kind: 'log-lines'; workdir: string; file: string; at: number; lines: string[]; startsLog?: boolean }
   | {
       kind: 'summary';
       workdir: string;

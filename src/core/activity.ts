@@ -100,7 +100,8 @@ export class BuildActivity {
     );
     for (const event of fresh) {
       const update = agentUpdateOfEvent(event, session.id);
-      if (update) this.#o.agents.apply(update, 'events');
+      // The event's own time (the build's clock), so reading a log again never moves an agent.
+      if (update) this.#o.agents.apply(update, 'events', event.at ?? at);
     }
   }
 }

@@ -11,6 +11,7 @@ import type { SessionMetrics } from '../shared/metrics.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { Emitter } from '../shared/emitter.js';
 import { contentHash } from '../shared/hash.js';
+import { Lru } from '../shared/lru.js';
 import type { SideFileObservation, TokenSample } from '../collector/types.js';
 import { Attribution, isBuild, LEAD_MS } from './attribution.js';
 import { aggregateMetrics, type Pricing } from './metrics-aggregate.js';
@@ -24,6 +25,8 @@ import type { MetricsStorage, StateStorage } from './storage.js';
 export const HOLD_MS = 2 * 60_000;
 const MAX_HELD_FOLDERS = 1_000;
 const MAX_HELD_PER_FOLDER = 10_000;
+/** Subagent requests whose counted tokens are remembered, for the later lines of their streams. */
+const COUNTED_REQUESTS = 10_000;
 
 export interface MetricsServiceOptions {
   store: {
@@ -87,6 +90,8 @@ export class MetricsService {
     onEvict: (_folder, samples) => this.#attributeAll(samples, true),
   });
   #heldTimer: TimerHandle | null = null;
+  /** Tokens counted per subagent request: a later, larger line of one stream adds only the rest. */
+  readonly #counted = new Lru<string, number>(COUNTED_REQUESTS);
 
   constructor(options: MetricsServiceOptions) {
     this.#o = { ...options, settleMs: options.settleMs ?? 50, stallMs: options.stallMs ?? 600_000 };
@@ -143,9 +148,13 @@ export class MetricsService {
       }
       this.#dirty.add(sessionId);
       if (!sample.agentId) continue;
+      const total = sample.input + sample.output + sample.cacheRead + sample.cacheWrite;
+      const added = total - (this.#counted.get(sample.key) ?? 0);
+      if (added <= 0) continue;
+      this.#counted.set(sample.key, total);
       const key = `${sessionId}\u0000${sample.agentId}`;
       const usage = subagents.get(key) ?? { sessionId, agentId: sample.agentId, tokens: 0, at: sample.at };
-      usage.tokens += sample.input + sample.output + sample.cacheRead + sample.cacheWrite;
+      usage.tokens += added;
       usage.at = Math.max(usage.at, sample.at);
       subagents.set(key, usage);
     }
@@ -269,14 +278,11 @@ export class MetricsService {
       case 'test-count':
         this.#currentIteration.set(session.id, observation.iteration);
         break;
-      case 'test-results':
-        this.#o.store.metrics.saveTestIteration(session.id, {
-          iteration: observation.iteration,
-          passed: observation.passed,
-          failed: observation.failed,
-          failing: observation.failing,
-        });
+      case 'test-results': {
+        const { iteration, passed, failed, failing } = observation;
+        this.#o.store.metrics.saveTestIteration(session.id, { iteration, passed, failed, failing });
         break;
+      }
       case 'build-tasks':
       case 'events':
       case 'log-lines':

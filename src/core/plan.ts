@@ -279,6 +279,7 @@ export function buildPlan(session: Session, tasks: readonly BuildTask[] | null):
       startedAt: first?.startedAt ?? null,
       endedAt: status === 'running' ? null : (last?.endedAt ?? null),
       durationMs: sumDurations(entry.spans),
+      clock: entry.spans.some((span) => span.clock === 'receipt') ? 'receipt' : 'build',
       reason,
       tasks: entry.key === `c:${TASKS_PHASE}` ? plannedTasks : [],
     };

@@ -7,7 +7,7 @@
 import type { Session, SessionState, SourceWarning } from '../shared/protocol.js';
 import { compactTimestamp, MAX_PHASES, slugify, truncateText } from '../collector/phase-file.js';
 import { canonicalPhase, isFinalPhase, statusOutcome } from './phases.js';
-import { completedPhases, stepTimeline } from './timeline.js';
+import { completedPhases, recordTimes, stepTimeline } from './timeline.js';
 import type { PhaseObservation, PhaseRecord } from '../collector/types.js';
 
 /** What the registry remembers about a session besides the session itself. */
@@ -58,6 +58,7 @@ function isAtStart(record: PhaseRecord): boolean {
  *
  * @param latest the project's most recent session, if any
  * @param exists whether a session id is already taken
+ * @param observedAtIso when the record arrived, for a record that says no time of its own
  */
 export function resolveIdentity(
   record: PhaseRecord,
@@ -74,10 +75,12 @@ export function resolveIdentity(
     const restarted = isTerminal(latest.state) && isAtStart(record) && statusOutcome(record.status) === null;
     if (!restarted) return { kind: 'existing', id: latest.id };
   }
-  const base = sessionIdFor(project, observedAtIso);
+  // A run that gives no started_at began when its first record says its phase started.
+  const startedAt = recordTimes(record, observedAtIso).start.at;
+  const base = sessionIdFor(project, startedAt);
   let id = base;
   for (let n = 2; exists(id); n++) id = `${base}-${n}`;
-  return { kind: 'new', id, startedAt: observedAtIso };
+  return { kind: 'new', id, startedAt };
 }
 
 /**
@@ -199,7 +202,11 @@ export function applyObservation(
     testIteration: record.testIteration ?? previous?.testIteration ?? null,
     startedAt: previous?.startedAt ?? identity.startedAt,
     updatedAt: atIso,
-    endedAt: state === 'completed' || state === 'failed' ? (previous?.endedAt ?? atIso) : null,
+    // "Took" is the build's own: it ended when its last record says its phase ended.
+    endedAt:
+      state === 'completed' || state === 'failed'
+        ? (previous?.endedAt ?? recordTimes(record, atIso).end.at)
+        : null,
     source: observation.source,
     phases,
     warnings,

@@ -5,12 +5,37 @@
  * and bounded: a timeline holds at most {@link MAX_PHASES} phases, so a build that lists
  * thousands of phase names costs no more than one that lists ten.
  */
-import type { PhaseSpan } from '../shared/protocol.js';
+import type { PhaseClock, PhaseSpan } from '../shared/protocol.js';
 import { MAX_PHASES } from '../collector/phase-file.js';
 import type { PhaseRecord } from '../collector/types.js';
 import { canonicalPhase, phaseKey, statusOutcome } from './phases.js';
 
-function spanOf(name: string, record: PhaseRecord | null, startedAt: string | null): PhaseSpan {
+/** A time a record speaks of, and whose clock it is on. */
+export interface Moment {
+  at: string;
+  clock: PhaseClock;
+}
+
+/** When a record's phase started and when it ended, each on the build's clock when it says. */
+export interface RecordTimes {
+  start: Moment;
+  end: Moment;
+}
+
+/**
+ * SPEC 2 "The build's own clock": a record's phase starts at its `timestamps.phaseStart` and
+ * ends at its `timestamps.phaseEnd`, else at the time it was written (`last_updated`, or
+ * `timestamps.lastUpdated`); only a record that says neither is timed by `receiptIso`.
+ */
+export function recordTimes(record: PhaseRecord, receiptIso: string): RecordTimes {
+  const moment = (own: string | null): Moment => {
+    const at = own ?? record.lastUpdated;
+    return at === null ? { at: receiptIso, clock: 'receipt' } : { at, clock: 'build' };
+  };
+  return { start: moment(record.phaseStartedAt), end: moment(record.phaseEndedAt) };
+}
+
+function spanOf(name: string, record: PhaseRecord | null, start: Moment | null): PhaseSpan {
   const canonical = canonicalPhase(name);
   const ownNumber =
     record !== null && record.currentPhase !== null && phaseKey(record.currentPhase) === phaseKey(name);
@@ -19,18 +44,22 @@ function spanOf(name: string, record: PhaseRecord | null, startedAt: string | nu
     number: ownNumber ? record.phaseNumber : (canonical?.number ?? null),
     index: ownNumber ? record.phaseIndex : (canonical?.index ?? null),
     status: 'running',
-    startedAt,
+    startedAt: start?.at ?? null,
     endedAt: null,
     durationMs: null,
+    clock: start?.clock ?? 'build',
   };
 }
 
-function close(phase: PhaseSpan, status: PhaseSpan['status'], at: string): void {
+function close(phase: PhaseSpan, status: PhaseSpan['status'], end: Moment): void {
   phase.status = status;
-  phase.endedAt = phase.endedAt ?? at;
-  phase.durationMs = phase.startedAt
-    ? Math.max(0, Date.parse(phase.endedAt) - Date.parse(phase.startedAt))
-    : null;
+  if (phase.endedAt === null) {
+    phase.endedAt = end.at;
+    if (end.clock === 'receipt') phase.clock = 'receipt';
+  }
+  // An end before the start (two clocks that disagree) is no duration, as the store reads it back.
+  const ms = phase.startedAt ? Date.parse(phase.endedAt) - Date.parse(phase.startedAt) : NaN;
+  phase.durationMs = ms >= 0 ? ms : null;
 }
 
 /** What {@link advanceTimeline} gives: the next timeline, and what did not fit in it. */
@@ -55,17 +84,18 @@ export interface TimelineStep {
 export function advanceTimeline(
   previous: readonly PhaseSpan[],
   record: PhaseRecord,
-  atIso: string,
+  receiptIso: string,
 ): PhaseSpan[] {
-  return stepTimeline(previous, record, atIso).phases;
+  return stepTimeline(previous, record, receiptIso).phases;
 }
 
 /** {@link advanceTimeline}, also saying how many new phases did not fit. */
 export function stepTimeline(
   previous: readonly PhaseSpan[],
   record: PhaseRecord,
-  atIso: string,
+  receiptIso: string,
 ): TimelineStep {
+  const times = recordTimes(record, receiptIso);
   const phases = previous.map((phase) => ({ ...phase }));
   // The last span of each phase, as a search from the end would find it.
   const byKey = new Map<string, PhaseSpan>();
@@ -82,7 +112,9 @@ export function stepTimeline(
     const key = phaseKey(name);
     const known = byKey.get(key);
     if (known) {
-      if (known.status === 'running') close(known, 'completed', atIso);
+      // A phase listed done while another is current ended when that one began.
+      const end = currentKey !== null && key !== currentKey ? times.start : times.end;
+      if (known.status === 'running') close(known, 'completed', end);
     } else if (key !== currentKey) {
       if (room <= 0) {
         leftOut += 1;
@@ -104,13 +136,14 @@ export function stepTimeline(
 
   for (const phase of phases) {
     if (phase.status === 'running' && phaseKey(phase.name) !== currentKey) {
-      close(phase, 'completed', record.phaseStartedAt ?? atIso);
+      // It ended when the current phase began.
+      close(phase, 'completed', times.start);
     }
   }
   let phase = byKey.get(currentKey);
   if (!phase) {
     if (room < 0) return { phases, leftOut: leftOut + 1, currentLeftOut: true };
-    phase = spanOf(current, record, record.phaseStartedAt ?? atIso);
+    phase = spanOf(current, record, times.start);
     phases.push(phase);
   } else {
     if (record.phaseNumber !== null) phase.number = record.phaseNumber;
@@ -124,7 +157,7 @@ export function stepTimeline(
     phase.durationMs = null;
   } else if (phase.status === 'running' || phase.status !== outcome) {
     phase.endedAt = null;
-    close(phase, outcome, record.phaseEndedAt ?? atIso);
+    close(phase, outcome, times.end);
   }
   return { phases, leftOut, currentLeftOut: false };
 }

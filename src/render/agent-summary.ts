@@ -6,13 +6,25 @@
 import type { Agent, AgentStatus } from '../shared/protocol.js';
 import { html, type SafeHtml } from './html.js';
 
-/** How the summary counts an agent: its status, or `stalled` when it has gone quiet while working. */
-export type SummaryKey = AgentStatus | 'stalled';
+/**
+ * How the summary counts an agent: its status, `stalled` when it has gone quiet while working,
+ * or `retried` when it failed and a retry completed its work (not a failure of the build).
+ */
+export type SummaryKey = AgentStatus | 'stalled' | 'retried';
 
 /** The order of the summary: what needs attention and what is working first, finished last. */
-const SUMMARY_ORDER: readonly SummaryKey[] = ['active', 'spawning', 'idle', 'stalled', 'failed', 'completed'];
+const SUMMARY_ORDER: readonly SummaryKey[] = [
+  'active',
+  'spawning',
+  'idle',
+  'stalled',
+  'failed',
+  'retried',
+  'completed',
+];
 
-const summaryKey = (agent: Agent): SummaryKey => (agent.stalled ? 'stalled' : agent.status);
+const summaryKey = (agent: Agent): SummaryKey =>
+  agent.stalled ? 'stalled' : agent.retried && agent.status === 'failed' ? 'retried' : agent.status;
 
 /** The counts behind the summary, in {@link SUMMARY_ORDER}, zeros left out. */
 function agentCounts(agents: readonly Agent[]): { key: SummaryKey; count: number }[] {

@@ -35,8 +35,13 @@ function durationCell(phase: PlannedPhase, session: Session, now: number): SafeH
   // Only the browser knows the time, so a running phase's duration ticks there (SPEC 2).
   if (phase.status === 'running' && session.endedAt === null && phase.startedAt !== null)
     return html`<td class="t-duration">${elapsed(phase.startedAt, null, now)}</td>`;
-  if (phase.durationMs !== null) return html`<td class="t-duration">${formatDuration(phase.durationMs)}</td>`;
-  return html`<td class="t-duration">${UNKNOWN}</td>`;
+  if (phase.durationMs === null) return html`<td class="t-duration">${UNKNOWN}</td>`;
+  // SPEC 2: times the build did not write are buildcast's receipt times, and say so.
+  if (phase.clock === 'receipt')
+    return html`<td class="t-duration" title="timed on receipt: the build wrote no timestamps for this phase">
+      ≈${formatDuration(phase.durationMs)}
+    </td>`;
+  return html`<td class="t-duration">${formatDuration(phase.durationMs)}</td>`;
 }
 
 function taskRow(task: PlanTask): SafeHtml {

@@ -23,6 +23,13 @@ export type SessionSource = 'live' | 'push' | 'checkpoint' | 'transcript' | 'ote
 /** The status of one phase in a session's timeline. */
 export type PhaseStatus = 'running' | 'completed' | 'failed' | 'skipped';
 
+/**
+ * Whose clock a phase's times are on (SPEC 2 "The build's own clock"): `build` when they come
+ * from the phase file's own timestamps (`timestamps.phaseStart` / `phaseEnd`, `last_updated`),
+ * `receipt` when the build wrote none and buildcast's time of receipt stands in (shown as "≈").
+ */
+export type PhaseClock = 'build' | 'receipt';
+
 /** One phase as it happened: when it started, when it ended, how long it took. */
 export interface PhaseSpan {
   /** The phase name as the build wrote it ("Test", "GitHub Integration"). */
@@ -38,6 +45,8 @@ export interface PhaseSpan {
   endedAt: string | null;
   /** endedAt - startedAt in milliseconds, when both are known. */
   durationMs: number | null;
+  /** `receipt` when any of its times is buildcast's time of receipt rather than the build's own. */
+  clock: PhaseClock;
 }
 
 /** A problem with a source file, shown until the next good write clears it (SPEC 7). */
@@ -171,6 +180,13 @@ export interface Agent {
   progressPercent: number | null;
   tokensUsed: number | null;
   error: string | null;
+  /** The build task it works on (`task_id`), when told. */
+  task: string | null;
+  /**
+   * It failed, and a later agent doing the same work (the same task, or an id or name that
+   * marks it as this one's retry) completed it: the failure is not the build's.
+   */
+  retried: boolean;
   /** ISO time the agent was first seen. */
   startedAt: string;
   /** ISO time its reported state last changed. */
@@ -211,6 +227,8 @@ export interface PlanPhase {
   startedAt: string | null;
   endedAt: string | null;
   durationMs: number | null;
+  /** `receipt` when any run of it was timed by buildcast's receipt rather than the build's clock. */
+  clock: PhaseClock;
   /** Why it is blocked or skipped ("Test failed"). */
   reason: string | null;
   /** Builder's parallel tasks, when known. */

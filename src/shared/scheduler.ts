@@ -107,6 +107,12 @@ export class Scheduler {
     await this.settle();
   }
 
+  /** Whether `key` has a window open, a run owed or a run going on. */
+  isPending(key: string): boolean {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && (entry.timer !== null || entry.due || entry.running);
+  }
+
   /** Keys with an open window. */
   get waiting(): number {
     let count = 0;

@@ -139,6 +139,14 @@ const addCacheLifetimeSchema: Migration = (db) => {
   `);
 };
 
+/**
+ * Version 5: whose clock each phase's times are on (SPEC 2 "The build's own clock"). Phases
+ * stored before were timed as they were received.
+ */
+const addPhaseClock: Migration = (db) => {
+  db.exec(`ALTER TABLE phases ADD COLUMN clock TEXT NOT NULL DEFAULT 'receipt'`);
+};
+
 /** A `sessions` row as the store binds and reads it (every column but `raw`). */
 export interface SessionRow {
   id: string;
@@ -172,6 +180,8 @@ export interface PhaseRow {
   status: string;
   started_at: string | null;
   ended_at: string | null;
+  /** `build` or `receipt`: whose clock its times are on. */
+  clock: string;
 }
 
 /** A `warnings` row: one current problem with a session's sources. */
@@ -201,6 +211,7 @@ export const migrations: readonly Migration[] = [
   createMetricsSchema,
   createAgentsAndLogsSchema,
   addCacheLifetimeSchema,
+  addPhaseClock,
 ];
 
 /** The schema version this build writes. */

@@ -50,6 +50,7 @@ export function toPhaseRow(sessionId: string, position: number, p: PhaseSpan): P
     status: p.status,
     started_at: p.startedAt,
     ended_at: p.endedAt,
+    clock: p.clock,
   };
 }
 
@@ -89,6 +90,7 @@ export function toPhaseSpan(row: PhaseRow): PhaseSpan {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     durationMs: durationBetween(row.started_at, row.ended_at),
+    clock: row.clock === 'build' ? 'build' : 'receipt',
   };
 }
 

@@ -30,8 +30,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-const decodeLineOffset: Decode<LineOffset> = (v) =>
-  isRecord(v) && isCount(v['offset']) && isCount(v['ino']) ? { offset: v['offset'], ino: v['ino'] } : null;
+const decodeLineOffset: Decode<LineOffset> = (v) => {
+  if (!isRecord(v) || !isCount(v['offset']) || !isCount(v['ino'])) return null;
+  const head = v['head'];
+  return typeof head === 'string'
+    ? { offset: v['offset'], ino: v['ino'], head }
+    : { offset: v['offset'], ino: v['ino'] };
+};
 
 const decodeFileOffset: Decode<FileOffset> = (v) =>
   isRecord(v) && isCount(v['offset']) && isCount(v['size']) && isCount(v['ino'])

@@ -114,8 +114,8 @@ function createStore(db: Database.Database, file: string, inMemory: boolean): St
   const upsertSession = db.prepare<SessionParams>(UPSERT_SESSION);
   const deletePhases = db.prepare<{ id: string }>('DELETE FROM phases WHERE session_id = @id');
   const insertPhase = db.prepare<PhaseRow>(
-    `INSERT INTO phases (session_id, position, name, number, idx, status, started_at, ended_at)
-     VALUES (@session_id, @position, @name, @number, @idx, @status, @started_at, @ended_at)`,
+    `INSERT INTO phases (session_id, position, name, number, idx, status, started_at, ended_at, clock)
+     VALUES (@session_id, @position, @name, @number, @idx, @status, @started_at, @ended_at, @clock)`,
   );
   const deleteWarnings = db.prepare<{ id: string }>('DELETE FROM warnings WHERE session_id = @id');
   const insertWarning = db.prepare<WarningRow>(

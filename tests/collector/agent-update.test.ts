@@ -18,6 +18,7 @@ describe('parseAgentUpdate', () => {
       phase: 'Builder',
       progress_percent: '40',
       tokens_used: 12_345,
+      task_id: 'task-1',
     });
     expect(parsed).toEqual({
       ok: true,
@@ -32,6 +33,7 @@ describe('parseAgentUpdate', () => {
         progressPercent: 40,
         tokensUsed: 12_345,
         error: null,
+        task: 'task-1',
         warnings: [],
       },
     });

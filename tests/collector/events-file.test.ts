@@ -6,6 +6,7 @@ import {
   dedupeEvents,
   orderEvents,
   parseEventLine,
+  parseEventLines,
   parseEventLog,
 } from '../../src/collector/events-file.js';
 import { TRUNCATED } from '../../src/collector/limits.js';
@@ -248,6 +249,22 @@ describe('parseEventLog, orderEvents and dedupeEvents on a drifting log', () => 
       'unnumbered',
       'unnumbered',
     ]);
+  });
+});
+
+describe('parseEventLines', () => {
+  it('keeps the events of complete lines in order and counts the lines it could not read', () => {
+    const read = parseEventLines([
+      '{"type":"log_line","sequence":1,"data":{"message":"one"}}',
+      '',
+      '{"type":"log_line","sequence":2',
+      '{"type":"error","sequence":3,"data":{"message":"npm install failed"}}',
+    ]);
+    expect(read.events.map((event) => [event.sequence, event.text])).toEqual([
+      [1, 'one'],
+      [3, 'error: npm install failed'],
+    ]);
+    expect(read.bad).toBe(1);
   });
 });
 

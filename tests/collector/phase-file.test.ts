@@ -218,7 +218,7 @@ describe('parsePhaseFile: files that cannot be read say why', () => {
     [
       'empty-object.json',
       'invalid-fields',
-      'no phase fields found (expected current_phase, status, phase_number',
+      'no phase fields found (expected current_phase, phase_number or status)',
     ],
     ['no-fields.json', 'invalid-fields', 'no phase fields found'],
   ])('%s → %s', async (name, code, message) => {
@@ -244,9 +244,53 @@ describe('parsePhaseFile: files that cannot be read say why', () => {
     expect(!result.ok && result.problem).toEqual({
       code: 'invalid-fields',
       message:
-        'no phase fields found (expected current_phase, status, phase_number, ...); ' +
-        'status: expected text, got 5; test_iteration: expected a whole number below 2^53, got "abc"',
+        'no phase fields found (expected current_phase, phase_number or status): a phase update ' +
+        'says at least which phase or status the build is in; status: expected text, got 5; test_iteration: expected a whole number below 2^53, got "abc"',
     });
+  });
+});
+
+describe('parsePhaseFile: an update says where the build is (issue 10)', () => {
+  it('refuses an object with names and details but no phase, phase number or status', () => {
+    for (const body of [
+      { session_id: 'weather-app', progress_detail: 'Reading the task' },
+      { sessionId: 'weather-app', startedAt: '2026-11-20T14:02:11Z', testIteration: 2 },
+      { session_id: 'weather-app', phases_completed: ['Scout'], last_updated: '2026-11-20T14:02:11Z' },
+    ]) {
+      const result = parsePhaseFile(JSON.stringify(body));
+      expect(!result.ok && result.problem.code).toBe('invalid-fields');
+    }
+  });
+
+  it('takes a phase, a phase number or a status alone, in any spelling it reads', () => {
+    for (const body of [
+      { currentPhase: 'Test' },
+      { phase_name: 'Test' },
+      { phaseNumber: 4 },
+      { Status: 'Testing' },
+      { PhaseInfo: { phase_status: 'testing' } },
+    ]) {
+      expect(parsePhaseFile(JSON.stringify(body)).ok).toBe(true);
+    }
+  });
+
+  it('tells a Claude Code hook payload that hooks are not phase files, and where phase files go', () => {
+    const hook = {
+      session_id: 'abc123-4567-89ab-cdef',
+      transcript_path: '/home/me/.claude/projects/-home-me-app/abc123.jsonl',
+      cwd: '/home/me/app',
+      permission_mode: 'default',
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: '/home/me/app/a.ts', content: 'x' },
+    };
+    const result = parsePhaseFile(JSON.stringify(hook));
+    expect(!result.ok && result.problem.code).toBe('invalid-fields');
+    const message = result.ok ? '' : result.problem.message;
+    expect(message).toContain('Claude Code hook payload (PostToolUse)');
+    expect(message).toContain('hooks are not phase files');
+    expect(message).toContain('.context-foundry/current-phase.json');
+    expect(message).toContain('/v1/logs');
   });
 });
 

@@ -46,6 +46,7 @@ export function buildRun(spec: RunSpec): BuiltRun {
       startedAt: iso(from),
       endedAt: open ? null : iso(at),
       durationMs: open ? null : minutes * MINUTE,
+      clock: 'build',
     };
   });
   const tokens = spec.phases.reduce((sum, [, , n]) => sum + n, 0);

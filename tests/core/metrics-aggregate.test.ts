@@ -50,6 +50,7 @@ const phases: PhaseSpan[] = [
     startedAt: '2026-11-20T14:00:00.000Z',
     endedAt: '2026-11-20T14:10:00.000Z',
     durationMs: 600_000,
+    clock: 'build',
   },
   {
     name: 'Builder',
@@ -59,6 +60,7 @@ const phases: PhaseSpan[] = [
     startedAt: '2026-11-20T14:10:00.000Z',
     endedAt: null,
     durationMs: null,
+    clock: 'build',
   },
 ];
 

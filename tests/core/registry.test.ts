@@ -185,4 +185,35 @@ describe('session registry', () => {
     expect(registry.latestForWorkdir('/builds/weather')?.id).toBe('weather-app-20261120T150000Z');
     expect(registry.latestOfProject('weather-app')?.id).toBe('weather-app-20261120T150000Z');
   });
+
+  it('starts and ends a run by the build’s clock when it gives no started_at', () => {
+    const { clock, registry } = setup();
+    // buildcast sees the run ten days after it happened: a replay of its files.
+    clock.advance(Date.parse('2026-12-01T09:00:00Z') - clock.now());
+    const replay = (fields: Record<string, unknown>) => {
+      const raw = JSON.stringify({ session_id: 'replayed', ...fields });
+      const parsed = parsePhaseFile(raw);
+      if (!parsed.ok) throw new Error(parsed.problem.message);
+      return { ...observation(clock, { status: 'researching' }), record: parsed.value, raw };
+    };
+    const first = registry.apply(
+      replay({ current_phase: 'Scout', status: 'researching', last_updated: '2026-11-20T14:00:00Z' }),
+    );
+    clock.advance(5);
+    const last = registry.apply(
+      replay({
+        current_phase: 'Feedback',
+        phase_number: '7/8',
+        status: 'completed',
+        last_updated: '2026-11-20T14:40:00Z',
+      }),
+    );
+    expect(first.session?.id).toBe('replayed-20261120T140000Z');
+    expect(last.session).toMatchObject({
+      id: 'replayed-20261120T140000Z',
+      state: 'completed',
+      startedAt: '2026-11-20T14:00:00.000Z',
+      endedAt: '2026-11-20T14:40:00.000Z',
+    });
+  });
 });

@@ -3,7 +3,7 @@
  * known only from `phases_completed` are filled in, and a timeline never grows past its cap.
  */
 import { describe, expect, it } from 'vitest';
-import { advanceTimeline, stepTimeline } from '../../src/core/timeline.js';
+import { advanceTimeline, recordTimes, stepTimeline } from '../../src/core/timeline.js';
 import { MAX_PHASES, parsePhaseFile } from '../../src/collector/phase-file.js';
 import type { PhaseRecord } from '../../src/collector/types.js';
 
@@ -59,6 +59,92 @@ describe('phase timeline', () => {
       startedAt: '2026-11-20T14:00:00.000Z',
       endedAt: '2026-11-20T14:05:00.000Z',
       durationMs: 300_000,
+      clock: 'build',
+    });
+  });
+});
+
+describe('phase timeline: the build’s own clock (SPEC 2)', () => {
+  const receipt = '2026-12-01T09:00:00.000Z';
+
+  it('times phases by last_updated, then timestamps.*, and only then by receipt', () => {
+    expect(
+      recordTimes(record({ current_phase: 'Scout', last_updated: '2026-11-20T14:00:00Z' }), receipt),
+    ).toEqual({
+      start: { at: '2026-11-20T14:00:00.000Z', clock: 'build' },
+      end: { at: '2026-11-20T14:00:00.000Z', clock: 'build' },
+    });
+    // Epoch milliseconds and seconds, nested, as builds write them.
+    const nested = record({
+      current_phase: 'Scout',
+      timestamps: { phaseStart: 1795183200000, phaseEnd: 1795183500, lastUpdated: 1795183510000 },
+    });
+    expect(recordTimes(nested, receipt)).toEqual({
+      start: { at: new Date(1795183200000).toISOString(), clock: 'build' },
+      end: { at: new Date(1795183500000).toISOString(), clock: 'build' },
+    });
+    expect(recordTimes(record({ current_phase: 'Scout' }), receipt)).toEqual({
+      start: { at: receipt, clock: 'receipt' },
+      end: { at: receipt, clock: 'receipt' },
+    });
+  });
+
+  it('ends a phase when the next begins by the build’s clock, and marks a receipt-timed one', () => {
+    let phases = advanceTimeline(
+      [],
+      record({ current_phase: 'Scout', status: 'researching', last_updated: '2026-11-20T14:00:00Z' }),
+      '2026-12-01T09:00:00.000Z',
+    );
+    phases = advanceTimeline(
+      phases,
+      record({
+        current_phase: 'Architect',
+        status: 'designing',
+        phases_completed: ['Scout'],
+        timestamps: { phaseStart: '2026-11-20T14:04:00Z' },
+        last_updated: '2026-11-20T14:04:02Z',
+      }),
+      '2026-12-01T09:00:00.010Z',
+    );
+    phases = advanceTimeline(phases, record({ current_phase: 'Architect', status: 'completed' }), receipt);
+    expect(
+      phases.map(({ name, startedAt, endedAt, durationMs, clock }) => ({
+        name,
+        startedAt,
+        endedAt,
+        durationMs,
+        clock,
+      })),
+    ).toEqual([
+      {
+        name: 'Scout',
+        startedAt: '2026-11-20T14:00:00.000Z',
+        endedAt: '2026-11-20T14:04:00.000Z',
+        durationMs: 240_000,
+        clock: 'build',
+      },
+      // Its end came from no timestamp: buildcast's receipt stands in, and says so.
+      {
+        name: 'Architect',
+        startedAt: '2026-11-20T14:04:00.000Z',
+        endedAt: receipt,
+        durationMs: Date.parse(receipt) - Date.parse('2026-11-20T14:04:00Z'),
+        clock: 'receipt',
+      },
+    ]);
+  });
+
+  it('gives no duration when the end it is given comes before the start', () => {
+    const started = advanceTimeline([], record({ current_phase: 'Scout', status: 'researching' }), receipt);
+    const ended = advanceTimeline(
+      started,
+      record({ current_phase: 'Scout', status: 'completed', last_updated: '2026-11-20T14:00:00Z' }),
+      receipt,
+    );
+    expect(ended[0]).toMatchObject({
+      endedAt: '2026-11-20T14:00:00.000Z',
+      durationMs: null,
+      clock: 'receipt',
     });
   });
 });

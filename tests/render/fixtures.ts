@@ -63,6 +63,7 @@ export function span(
     startedAt,
     endedAt,
     durationMs: endedAt === null ? null : Date.parse(endedAt) - Date.parse(startedAt),
+    clock: 'build',
   };
 }
 
@@ -79,6 +80,8 @@ export function makeAgent(overrides: Partial<Agent> = {}): Agent {
     progressPercent: 50,
     tokensUsed: 48_200,
     error: null,
+    task: null,
+    retried: false,
     startedAt: '2026-11-20T13:50:00Z',
     updatedAt: '2026-11-20T13:59:30Z',
     endedAt: null,

@@ -85,6 +85,7 @@ describe('tokens over time', () => {
       startedAt: at(i * 5),
       endedAt: at(i * 5 + 5),
       durationMs: 5000,
+      clock: 'build' as const,
     }));
     const svg = svgWithClass(
       renderTokenChart(makeSession({ phases }), makeMetrics().tokens).toString(),

@@ -90,6 +90,7 @@ describe('redaction of frames', () => {
             startedAt: null,
             endedAt: null,
             durationMs: null,
+            clock: 'build',
             reason: leaky('r'),
             tasks: [
               {
@@ -166,6 +167,7 @@ describe('redaction of frames', () => {
         startedAt: null,
         endedAt: null,
         durationMs: null,
+        clock: 'build' as const,
         reason: null,
         tasks: [],
         canonical: false,

@@ -35,6 +35,19 @@ function gate() {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('scheduler', () => {
+  it('says a key is pending while its window is open, a run is owed or one is going on', async () => {
+    const { clock, task, finish } = gate();
+    const scheduler = new Scheduler({ clock, windowMs: 100 });
+    expect(scheduler.isPending('phase')).toBe(false);
+    scheduler.schedule('phase', task);
+    expect(scheduler.isPending('phase')).toBe(true);
+    clock.advance(100);
+    expect(scheduler.isPending('phase')).toBe(true);
+    await finish();
+    expect(scheduler.isPending('phase')).toBe(false);
+    expect(scheduler.isPending('other')).toBe(false);
+  });
+
   it('runs once at the end of a window that opens at the first event', async () => {
     const { clock, task, starts, finish } = gate();
     const scheduler = new Scheduler({ clock, windowMs: 100 });

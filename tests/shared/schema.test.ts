@@ -126,7 +126,7 @@ describe('schema/phase-file.schema.json', () => {
     },
   );
 
-  it('rejects the JSON documents the parser refuses: arrays, numbers, objects with no phase field', () => {
+  it('rejects the JSON documents the parser refuses: arrays, numbers, objects with no phase or status', () => {
     const refused = fixtures.filter((fixture) => {
       if (parsePhaseFile(fixture.text).ok) return false;
       try {
@@ -139,6 +139,7 @@ describe('schema/phase-file.schema.json', () => {
     expect(refused.map((fixture) => fixture.name)).toEqual([
       'array.json',
       'empty-object.json',
+      'hook-payload.json',
       'no-fields.json',
       'number.json',
     ]);
@@ -420,6 +421,8 @@ describe('schema/protocol.schema.json for agent and plan frames', () => {
     progressPercent: 40,
     tokensUsed: 48_200,
     error: null,
+    task: 'task-2',
+    retried: false,
     startedAt: '2026-11-20T14:08:02.000Z',
     updatedAt: '2026-11-20T14:12:40.000Z',
     endedAt: null,

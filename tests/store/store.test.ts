@@ -35,6 +35,7 @@ function makeSession(overrides: Partial<Session> = {}): Session {
         startedAt: '2026-11-20T14:02:11Z',
         endedAt: '2026-11-20T14:05:11Z',
         durationMs: 180_000,
+        clock: 'build',
       },
       {
         name: 'Screenshot',
@@ -44,6 +45,7 @@ function makeSession(overrides: Partial<Session> = {}): Session {
         startedAt: null,
         endedAt: '2026-11-20T14:10:00Z',
         durationMs: null,
+        clock: 'build',
       },
       {
         name: 'Test',
@@ -53,6 +55,7 @@ function makeSession(overrides: Partial<Session> = {}): Session {
         startedAt: '2026-11-20T14:15:00Z',
         endedAt: null,
         durationMs: null,
+        clock: 'receipt',
       },
     ],
     warnings: [
