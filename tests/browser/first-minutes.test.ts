@@ -77,6 +77,8 @@ describe('the first minutes, in Chromium', () => {
         phases_completed: ALL_PHASES,
         progress_detail: reason,
         started_at: '2026-11-20T13:00:00Z',
+        // The build's own clock says when it failed: just now.
+        last_updated: new Date().toISOString(),
       }),
     );
 
