@@ -53,7 +53,7 @@ export function nestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
 }
 
 /** The problem for text nested too deep, in the words every parser uses. */
-export const tooDeep = (): { ok: false; problem: ParseProblem } =>
+const tooDeep = (): { ok: false; problem: ParseProblem } =>
   problem('too-deep', `nested more than ${MAX_JSON_DEPTH} levels deep`);
 
 /**

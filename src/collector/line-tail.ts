@@ -36,7 +36,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /** A line longer than this is cut: a log tail shows lines, not megabytes. */
 const MAX_LINE_CHARS = 64 * 1024;
 /** How much of a file's start identifies it: an event log's first line, with its time and sequence. */
-export const HEAD_BYTES = 512;
+const HEAD_BYTES = 512;
 
 const fingerprint = (bytes: Buffer): string =>
   `${bytes.length}:${createHash('sha1').update(bytes).digest('hex')}`;

@@ -9,6 +9,7 @@ import { compactTimestamp, MAX_PHASES, slugify, truncateText } from '../collecto
 import { canonicalPhase, isFinalPhase, statusOutcome } from './phases.js';
 import { completedPhases, recordTimes, stepTimeline } from './timeline.js';
 import type { PhaseObservation, PhaseRecord } from '../collector/types.js';
+import { isSilent } from './stall.js';
 
 /** What the registry remembers about a session besides the session itself. */
 export interface SessionTrack {
@@ -227,7 +228,7 @@ export function markStalled(
   now: number,
   stallMs: number,
 ): Session | null {
-  if (session.state !== 'running' || now - lastSeenAt < stallMs) return null;
+  if (session.state !== 'running' || !isSilent(lastSeenAt, now, stallMs)) return null;
   if (session.source === 'transcript' || session.source === 'otel') {
     return { ...session, state: 'completed', endedAt: session.updatedAt };
   }

@@ -42,7 +42,7 @@ function firstTime(observation: SideFileObservation): number {
  * log file) whose first line is later than the run's end is the folder's next run's, even when
  * it is read before that run's first phase file.
  */
-export function startsNextRun(run: Session, observation: SideFileObservation): boolean {
+function startsNextRun(run: Session, observation: SideFileObservation): boolean {
   if (observation.kind !== 'events' && observation.kind !== 'log-lines') return false;
   if (observation.startsLog !== true || run.endedAt === null) return false;
   return firstTime(observation) > Date.parse(run.endedAt);

@@ -85,3 +85,23 @@ describe('the source tree', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe('exports', () => {
+  it('are used outside their module: a value no other file needs is not exported', () => {
+    const others = [
+      ...files,
+      ...sourceFiles(path.resolve(srcRoot, '../tests')),
+      ...sourceFiles(path.resolve(srcRoot, '../bench')),
+    ];
+    const texts = new Map(others.map((file) => [file, fs.readFileSync(file, 'utf8')]));
+    const unused: string[] = [];
+    for (const file of files) {
+      for (const match of texts.get(file)!.matchAll(/^export (?:async )?(?:const|function|class) (\w+)/gm)) {
+        const name = new RegExp(`\\b${match[1]}\\b`);
+        if (![...texts].some(([other, text]) => other !== file && name.test(text)))
+          unused.push(`${relative(file)} ${match[1]}`);
+      }
+    }
+    expect(unused).toEqual([]);
+  });
+});
