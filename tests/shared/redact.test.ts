@@ -211,3 +211,30 @@ describe('redactText on hostile input', () => {
     expect(out).not.toContain(key);
   });
 });
+
+describe('random base64url keys', () => {
+  it('are caught whatever their length from 32 characters (all but a few in 10,000), dashes and underscores included', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let seed = 20261201;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const leaked: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const length = 32 + Math.floor(next() * 9);
+      let key = '';
+      for (let j = 0; j < length; j++) key += alphabet[Math.floor(next() * alphabet.length)];
+      if (redactText(`token ${key} sent`).includes(key)) leaked.push(key);
+    }
+    // A random key is told from a name by how often its characters change kind; a rare one changes
+    // as seldom as a name does.
+    expect(leaked.length).toBeLessThanOrEqual(3);
+  });
+
+  it('leave long identifiers, session ids and relative paths alone', () => {
+    for (const text of [
+      'getSessionMetricsForOverlayPanelRenderer2',
+      'weather-app-20261120T140211Z-extra-long-id',
+      'implementing-the-builder-phase-for-todo-api-2',
+    ])
+      expect(redactText(text)).toBe(text);
+  });
+});
