@@ -13,6 +13,7 @@ import type {
   TokenCounts,
   TokenPoint,
 } from '../shared/metrics.js';
+import { addTokenCounts } from '../shared/metrics.js';
 import { MAX_MODELS, MAX_TEST_ITERATIONS } from '../collector/limits.js';
 import type { TokenSample } from '../collector/types.js';
 import type { TokenUsage } from './pricing.js';
@@ -105,8 +106,6 @@ function bucketFor(spanMs: number): number {
 
 type ModelCounts = TokenCounts & { priced: boolean };
 
-const COUNTS = ['input', 'output', 'cacheRead', 'cacheWrite', 'total', 'requests'] as const;
-
 /**
  * One row per model, the largest first; past {@link MAX_MODELS} models, the smallest are
  * counted together in one last row that says how many it holds, so a session that names
@@ -120,8 +119,7 @@ function modelRows(byModel: Map<string, ModelCounts>): SessionMetrics['tokens'][
     const rest = rows.splice(MAX_MODELS - 1);
     const other = { model: `other (${rest.length} models)`, priced: true, ...emptyCounts() };
     for (const row of rest) {
-      for (const count of COUNTS) other[count] += row[count];
-      other.costUsd = other.costUsd === null || row.costUsd === null ? null : other.costUsd + row.costUsd;
+      addTokenCounts(other, row);
       other.priced &&= row.priced;
     }
     rows.push(other);

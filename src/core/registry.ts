@@ -38,7 +38,6 @@ export type RegistryEvents = {
   removed: [session: Session];
 };
 
-const RAW_CACHE_SIZE = 256;
 const isoTime = (ms: number): string => new Date(ms).toISOString();
 const FRESHER_LIVE = 'a fresher live file speaks for this session';
 
@@ -57,7 +56,7 @@ export class SessionRegistry implements SessionReader {
   /** Every run with its track, and the indexes over them. */
   readonly #runs: RunBook;
   readonly #faults = new SourceFaults();
-  readonly #rawCache = new Lru<string, string>(RAW_CACHE_SIZE);
+  readonly #rawCache = new Lru<string, string>(256);
 
   constructor({ store, writer, clock, freshMs = 10_000, stallMs = 600_000, hosts }: RegistryOptions) {
     this.#runs = new RunBook(hosts ?? null);
@@ -101,7 +100,8 @@ export class SessionRegistry implements SessionReader {
       const adopted = this.#faults.adopt(next.workdir, next.id);
       if (adopted.length > 0) next = { ...next, warnings: [...next.warnings, ...adopted] };
     }
-    this.#rawCache.set(next.id, capRaw(observation.raw));
+    const raw = capRaw(observation.raw);
+    this.#rawCache.set(next.id, raw);
     this.#runs.noteHost(next.id, observation.record.extra);
     const changed = next !== entry?.session;
     this.#runs.remember(next, {
@@ -110,7 +110,7 @@ export class SessionRegistry implements SessionReader {
       lastSeenAt: now,
     });
     if (!changed) return { status: 'unchanged', session: next };
-    this.#commit(next, this.#rawCache.get(next.id));
+    this.#commit(next, raw);
     return { status: 'changed', session: next };
   }
 

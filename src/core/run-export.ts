@@ -6,7 +6,7 @@
  * CSV (one row per run per phase, then its totals). Pure.
  */
 import type { Agent, LogLine, PlanPhase, Session } from '../shared/protocol.js';
-import type { SessionMetrics, TokenCounts } from '../shared/metrics.js';
+import { addTokenCounts, type SessionMetrics, type TokenCounts } from '../shared/metrics.js';
 import type { Comparison } from './compare-types.js';
 import { csvTable, type CsvValue } from './csv.js';
 import type { ForecastResult } from './forecast.js';
@@ -64,16 +64,6 @@ const zero = (): Counts => ({
   requests: 0,
 });
 
-function addCounts(into: Counts, row: TokenCounts): void {
-  into.input += row.input;
-  into.output += row.output;
-  into.cacheRead += row.cacheRead;
-  into.cacheWrite += row.cacheWrite;
-  into.total += row.total;
-  into.requests += row.requests;
-  into.costUsd = into.costUsd === null || row.costUsd === null ? null : into.costUsd + row.costUsd;
-}
-
 function countCells(counts: Counts | null): CsvValue[] {
   if (counts === null) return [null, null, null, null, null, null, null];
   const cost = counts.costUsd === null ? null : Math.round(counts.costUsd * 1e10) / 1e10;
@@ -95,7 +85,7 @@ export function runCsv(session: Session, metrics: SessionMetrics | null): string
   for (const row of metrics?.tokens.byPhase ?? []) {
     if (row.phase === null) continue;
     const counts = byKey.get(alignKey(row.phase)) ?? zero();
-    addCounts(counts, row);
+    addTokenCounts(counts, row);
     byKey.set(alignKey(row.phase), counts);
   }
   const phases = new Map<string, { name: string; spans: Session['phases'] }>();

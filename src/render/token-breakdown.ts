@@ -5,7 +5,12 @@
  * table. A cost buildcast does not know is said to be unknown, never estimated.
  */
 import type { Session } from '../shared/protocol.js';
-import type { ModelTokens, PhaseTokens, SessionMetrics } from '../shared/metrics.js';
+import {
+  addTokenCounts,
+  type ModelTokens,
+  type PhaseTokens,
+  type SessionMetrics,
+} from '../shared/metrics.js';
 import { html, type SafeHtml } from './html.js';
 import { UNKNOWN } from '../shared/format.js';
 import { formatShare, formatTokens, formatUsd } from './format.js';
@@ -38,13 +43,7 @@ function orderedPhases(session: Session, byPhase: PhaseTokens[]): PhaseTokens[] 
       merged.set(slice.phase, { ...slice });
       continue;
     }
-    seen.input += slice.input;
-    seen.output += slice.output;
-    seen.cacheRead += slice.cacheRead;
-    seen.cacheWrite += slice.cacheWrite;
-    seen.total += slice.total;
-    seen.requests += slice.requests;
-    seen.costUsd = seen.costUsd === null || slice.costUsd === null ? null : seen.costUsd + slice.costUsd;
+    addTokenCounts(seen, slice);
   }
   const order = new Map<string, number>();
   session.phases.forEach((span, i) => {

@@ -20,6 +20,20 @@ export interface TokenCounts {
   requests: number;
 }
 
+/**
+ * Adds one slice's counts into another (a phase run twice, the models past the cap, a run's
+ * phases): the sum's cost is unknown as soon as either side's is.
+ */
+export function addTokenCounts(into: TokenCounts, from: TokenCounts): void {
+  into.input += from.input;
+  into.output += from.output;
+  into.cacheRead += from.cacheRead;
+  into.cacheWrite += from.cacheWrite;
+  into.total += from.total;
+  into.requests += from.requests;
+  into.costUsd = into.costUsd === null || from.costUsd === null ? null : into.costUsd + from.costUsd;
+}
+
 export interface PhaseTokens extends TokenCounts {
   /** Phase name, or null for requests outside any phase of the session. */
   phase: string | null;
